@@ -1,0 +1,44 @@
+# The course's commands. Each creates .venv when it is missing, so a fresh clone needs only
+# python3 (>= 3.10) and make. Running any of them twice is safe.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Outputs are regenerated and checked in one fixed environment (see NOTEBOOKS notes in README).
+export PYTHONHASHSEED := 0
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export MPLBACKEND := Agg
+
+.PHONY: course test lint format notebooks exercises bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files record what was installed, so a second run skips the install.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+course: $(VENV)/.installed  ## open the course in JupyterLab
+	$(BIN)/jupyter lab chapters/
+
+test: $(VENV)/.installed-test  ## lint, then every test (engine, nn, grading, demos, notebooks)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist

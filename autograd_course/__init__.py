@@ -1,0 +1,1 @@
+"""autograd_course: a small NumPy autograd engine with PyTorch's API."""
