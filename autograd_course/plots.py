@@ -1,0 +1,354 @@
+"""The chapters' figures, drawn with one seaborn/matplotlib theme so the course looks the same."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+import autograd_course as ac
+
+__all__ = [
+    "animate_fit",
+    "decision_boundary",
+    "function_and_derivative",
+    "is_headless",
+    "loss_curve",
+    "predictions",
+    "prices",
+    "regression_data",
+    "regression_fit",
+    "use_theme",
+]
+
+# One palette for the whole course: data points, a learned model, the truth, a second curve.
+DATA_COLOR = "#4C72B0"
+FIT_COLOR = "#C44E52"
+TRUE_COLOR = "#55A868"
+OTHER_COLOR = "#DD8452"
+CLASS_COLORS = ("#4C72B0", "#C44E52")
+
+_RC = {
+    "figure.figsize": (7.0, 4.2),
+    "figure.dpi": 90,
+    "savefig.dpi": 90,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": True,
+    "legend.fontsize": 10,
+    "lines.linewidth": 2.0,
+    "figure.constrained_layout.use": True,
+}
+
+
+def use_theme() -> None:
+    """Apply the course's seaborn theme to every later figure (call once at a chapter's top)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette="deep", rc=_RC)
+
+
+def is_headless() -> bool:
+    """True when figures must not animate (AUTOGRAD_COURSE_HEADLESS=1, set by `make notebooks`)."""
+    return os.environ.get("AUTOGRAD_COURSE_HEADLESS") == "1"
+
+
+def _to_numpy(values: Any) -> np.ndarray:
+    """A NumPy array from a tensor (detached), a list of numbers or tensors, or an array."""
+    if hasattr(values, "detach"):
+        return np.asarray(values.detach().numpy())
+    if isinstance(values, (list, tuple)):
+        return np.asarray([_to_float(v) for v in values], dtype=np.float64)
+    return np.asarray(values)
+
+
+def _to_float(value: Any) -> float:
+    """A Python float from a number, a NumPy scalar or a one-element tensor/array."""
+    if hasattr(value, "detach"):
+        value = value.detach().numpy()
+    array = np.asarray(value, dtype=np.float64)
+    if array.size != 1:
+        raise ValueError(f"expected a single number, got an array of shape {array.shape}")
+    return float(array.reshape(-1)[0])
+
+
+def _column(values: Any) -> np.ndarray:
+    """A flat 1-D float array from a (n,), (n, 1) tensor or array."""
+    return _to_numpy(values).astype(np.float64).reshape(-1)
+
+
+def _line_label(name: str, w: float, b: float) -> str:
+    """A legend entry such as "learned: y = 2.00x - 1.00"."""
+    sign = "-" if b < 0 else "+"
+    return f"{name}: y = {w:.2f}x {sign} {abs(b):.2f}"
+
+
+def _date_axis(ax: Axes) -> None:
+    """Short, non-overlapping date tick labels."""
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _axes(ax: Axes | None) -> Axes:
+    """The given Axes, or a new figure's Axes."""
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def function_and_derivative(
+    x: Any,
+    y: Any,
+    dy: Any,
+    *,
+    labels: tuple[str, str] = ("f(x)", "f'(x)"),
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw a function and its derivative on shared axes, to compare slope and value."""
+    ax = _axes(ax)
+    xs = _column(x)
+    ax.plot(xs, _column(y), color=DATA_COLOR, label=labels[0])
+    ax.plot(xs, _column(dy), color=FIT_COLOR, linestyle="--", label=labels[1])
+    ax.axhline(0.0, color="0.4", linewidth=0.8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("value")
+    ax.set_title(title if title is not None else f"{labels[0]} and its derivative {labels[1]}")
+    ax.legend()
+    return ax
+
+
+def regression_data(X: Any, y: Any, *, title: str | None = None, ax: Axes | None = None) -> Axes:
+    """Scatter one-feature regression data (x on the horizontal axis, target vertically)."""
+    ax = _axes(ax)
+    sns.scatterplot(x=_column(X), y=_column(y), ax=ax, color=DATA_COLOR, s=14, alpha=0.6)
+    ax.set_xlabel("x (feature)")
+    ax.set_ylabel("y (target)")
+    ax.set_title(title if title is not None else "Regression data")
+    return ax
+
+
+def regression_fit(
+    X: Any,
+    y: Any,
+    w: Any,
+    b: Any,
+    *,
+    true_w: Any = None,
+    true_b: Any = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Scatter the data with the learned line y = w x + b (and the true line when given)."""
+    ax = regression_data(X, y, title=title if title is not None else "Learned fit", ax=ax)
+    xs = _column(X)
+    grid = np.array([xs.min(), xs.max()])
+    w_, b_ = _to_float(w), _to_float(b)
+    ax.plot(grid, w_ * grid + b_, color=FIT_COLOR, label=_line_label("learned", w_, b_))
+    if true_w is not None:
+        tw = _to_float(true_w)
+        tb = _to_float(true_b) if true_b is not None else 0.0
+        ax.plot(
+            grid,
+            tw * grid + tb,
+            color=TRUE_COLOR,
+            linestyle="--",
+            label=_line_label("true", tw, tb),
+        )
+    ax.legend(loc="upper left")
+    return ax
+
+
+def loss_curve(
+    losses: Any,
+    *,
+    title: str = "Training loss",
+    logy: bool = False,
+    xlabel: str = "step",
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot loss against step; a dict {"train": [...], "test": [...]} draws one curve per entry."""
+    ax = _axes(ax)
+    curves = dict(losses) if isinstance(losses, Mapping) else {"loss": losses}
+    colors = (DATA_COLOR, FIT_COLOR, TRUE_COLOR, OTHER_COLOR)
+    for i, (name, values) in enumerate(curves.items()):
+        ys = _column(values)
+        ax.plot(np.arange(1, len(ys) + 1), ys, color=colors[i % len(colors)], label=name)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss (log scale)" if logy else "loss")
+    ax.set_title(title)
+    if len(curves) > 1:
+        ax.legend()
+    return ax
+
+
+def _fit_frame(
+    X: Any, y: Any, history: Sequence[Any], losses: Any, step: int, n_steps: int
+) -> Figure:
+    """One frame of the fitting animation: the line after `step` steps, and the loss so far."""
+    fig, (ax_fit, ax_loss) = plt.subplots(1, 2, figsize=(11.0, 4.2), layout="constrained")
+    w, b = history[step - 1]
+    regression_fit(X, y, w, b, title=f"Fit after step {step} of {n_steps}", ax=ax_fit)
+    loss_values = _column(losses)[:step]
+    loss_curve(loss_values, title="Training loss", ax=ax_loss)
+    ax_loss.set_xlim(0.5, max(n_steps, 2) + 0.5)
+    return fig
+
+
+def animate_fit(
+    X: Any,
+    y: Any,
+    history: Sequence[Any],
+    losses: Any,
+    *,
+    interval: float = 0.15,
+    max_frames: int = 40,
+) -> None:
+    """Show a line being fitted step by step (live); headless, show only the final frame.
+
+    `history` holds (w, b) after each step and `losses` the loss at each step. In a live
+    notebook the figure is redrawn with `clear_output(wait=True)`; when the environment sets
+    AUTOGRAD_COURSE_HEADLESS=1 (stored outputs must be reproducible) only the last frame and
+    the full loss curve are drawn.
+    """
+    n_steps = len(history)
+    if n_steps == 0:
+        raise ValueError("history is empty: record (w, b) after each training step")
+    if len(_column(losses)) != n_steps:
+        raise ValueError(
+            f"history has {n_steps} steps but losses has {len(_column(losses))} values; "
+            "record one loss per step"
+        )
+    if is_headless() or not _in_notebook():
+        _fit_frame(X, y, history, losses, n_steps, n_steps)
+        plt.show()
+        return
+    from IPython.display import clear_output, display
+
+    n_frames = min(n_steps, max(max_frames, 1))
+    frames = sorted({int(round(s)) for s in np.linspace(1, n_steps, n_frames)})
+    for step in frames:
+        fig = _fit_frame(X, y, history, losses, step, n_steps)
+        clear_output(wait=True)
+        display(fig)
+        plt.close(fig)
+        if step != n_steps:
+            time.sleep(interval)
+
+
+def _in_notebook() -> bool:
+    """True inside a running IPython kernel (where clear_output can redraw a figure)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with jupyter
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def decision_boundary(
+    predict_proba: Callable[[Any], Any],
+    X: Any,
+    y: Any,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+    resolution: int = 200,
+) -> Axes:
+    """Shade a 2-D classifier's probability of class 1, draw its 0.5 contour and the points."""
+    ax = _axes(ax)
+    points = _to_numpy(X).astype(np.float64)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"decision_boundary needs 2-D points of shape (n, 2), got {points.shape}")
+    labels = _column(y)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    margin = 0.1 * (hi - lo) + 0.25
+    gx = np.linspace(lo[0] - margin[0], hi[0] + margin[0], resolution)
+    gy = np.linspace(lo[1] - margin[1], hi[1] + margin[1], resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    grid = ac.tensor(np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32))
+    with ac.no_grad():
+        proba = predict_proba(grid)
+    zz = _column(proba)
+    if zz.size != xx.size:
+        raise ValueError(
+            f"predict_proba returned {zz.size} values for {xx.size} points; "
+            "it should map an (n, 2) tensor to probabilities of shape (n, 1)"
+        )
+    zz = zz.reshape(xx.shape)
+    shade = ax.contourf(xx, yy, zz, levels=np.linspace(0.0, 1.0, 11), cmap="RdBu_r", alpha=0.55)
+    ax.contour(xx, yy, zz, levels=[0.5], colors="k", linewidths=2.0)
+    for cls, color in zip((0, 1), CLASS_COLORS, strict=True):
+        mask = labels == cls
+        ax.scatter(
+            points[mask, 0],
+            points[mask, 1],
+            color=color,
+            edgecolor="white",
+            s=28,
+            label=f"class {cls}",
+        )
+    ax.figure.colorbar(shade, ax=ax, label="predicted P(class 1)")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title if title is not None else "Decision boundary (black line: P = 0.5)")
+    ax.legend(loc="upper right")
+    return ax
+
+
+def prices(frame: Any, *, title: str | None = None, ax: Axes | None = None) -> Axes:
+    """Line plot of closing prices over dates, one line per column (or one Series)."""
+    ax = _axes(ax)
+    columns = frame.to_frame() if hasattr(frame, "to_frame") else frame
+    for name in columns.columns:
+        ax.plot(columns.index, columns[name].to_numpy(), label=str(name), linewidth=1.4)
+    ax.set_xlabel("date")
+    ax.set_ylabel("closing price (USD)")
+    _date_axis(ax)
+    ax.set_title(title if title is not None else "Daily closing prices")
+    if len(columns.columns) > 1:
+        ax.legend()
+    return ax
+
+
+def predictions(
+    dates: Any,
+    actual: Any,
+    predicted: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    ylabel: str = "closing price (USD)",
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot actual values over dates with one line per model's predictions."""
+    ax = _axes(ax)
+    xs = np.asarray(dates)
+    actual_values = _column(actual)
+    if len(xs) != len(actual_values):
+        raise ValueError(f"{len(xs)} dates but {len(actual_values)} actual values")
+    ax.plot(xs, actual_values, color="0.15", linewidth=2.0, label="actual")
+    colors = (FIT_COLOR, TRUE_COLOR, OTHER_COLOR, DATA_COLOR)
+    for i, (name, values) in enumerate(predicted.items()):
+        ys = _column(values)
+        if len(ys) != len(xs):
+            raise ValueError(f"predictions {name!r} have {len(ys)} values for {len(xs)} dates")
+        ax.plot(xs, ys, color=colors[i % len(colors)], linewidth=1.3, alpha=0.9, label=name)
+    ax.set_xlabel("date")
+    ax.set_ylabel(ylabel)
+    if np.issubdtype(xs.dtype, np.datetime64):
+        _date_axis(ax)
+    ax.set_title(title if title is not None else "Actual vs predicted")
+    ax.legend()
+    return ax
