@@ -40,5 +40,9 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: $(VENV)/.installed  ## time the workloads (engine, NumPy, PyTorch if installed) and check memory
+	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.memory
+
 clean:
 	rm -rf $(VENV) .pytest_cache build dist
