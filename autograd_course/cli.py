@@ -1,0 +1,53 @@
+"""The ``autograd-course`` command line: one subcommand per job, each implemented in its module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograd-course",
+        description="A Jupyter course on PyTorch-style automatic differentiation.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("list", help="list the chapters and exercises")
+    lab = sub.add_parser("lab", help="open JupyterLab on the course")
+    lab.add_argument("folder", nargs="?", default=None, help="folder to open (default: the course)")
+    copy = sub.add_parser("copy", help="copy chapters and exercises into a folder")
+    copy.add_argument("dest", help="destination folder (created if missing)")
+
+    build = sub.add_parser("build-exercises", help="generate exercises/ from solutions/")
+    build.add_argument("--check", action="store_true", help="exit 1 when exercises/ is stale")
+    build.add_argument("--solutions", default="solutions", help="folder of solution notebooks")
+    build.add_argument("--exercises", default="exercises", help="folder to write exercises to")
+
+    grade = sub.add_parser("grade", help="grade submitted exercise notebooks")
+    grade.add_argument("submissions", nargs="+", help="notebook files to grade")
+    grade.add_argument("--json", dest="json_path", help="write per-submission results as JSON")
+    grade.add_argument("--gradescope", help="write Gradescope's results.json here")
+    grade.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; the exit status is 0 on success."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command in ("list", "lab", "copy"):
+        from . import course_files
+
+        return course_files.run(args)
+    from .grading import commands
+
+    return commands.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
