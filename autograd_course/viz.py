@@ -351,41 +351,47 @@ class _Builder:
 
 
 def _layers(nodes: list[Node], edges: list[tuple[str, str]]) -> list[list[str]]:
-    """Longest path from the sources: each node sits one column right of its latest input."""
+    """Split the nodes into columns (inputs left of their operations), ordered top to bottom."""
     preds: dict[str, list[str]] = {n.id: [] for n in nodes}
     succs: dict[str, list[str]] = {n.id: [] for n in nodes}
     for src, dst in edges:
         preds[dst].append(src)
         succs[src].append(dst)
-    # Kahn's algorithm: visit a node once all its inputs have a column.
+    # Longest path from the sources (Kahn's algorithm: a node gets its column once all its
+    # inputs have one), so every edge points right.
     waiting = {n.id: len(set(preds[n.id])) for n in nodes}
     column = {n.id: 0 for n in nodes}
     ready = [n.id for n in nodes if waiting[n.id] == 0]
+    topo: list[str] = []
     while ready:
         node = ready.pop()
+        topo.append(node)
         for nxt in dict.fromkeys(succs[node]):
             column[nxt] = max(column[nxt], column[node] + 1)
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
                 ready.append(nxt)
+    # Then move each node right, next to its first consumer: a leaf used only at the end
+    # (a bias) sits beside the operation that uses it instead of far away on the left.
+    for node in reversed(topo):
+        if succs[node]:
+            column[node] = min(column[s] for s in succs[node]) - 1
     layers: list[list[str]] = [[] for _ in range(max(column.values()) + 1)]
-    # Within a column: inputs first in the order the walk met them (the first column keeps
-    # that order, later ones sit near the average row of their inputs), which keeps edges short.
     walk_order = {n.id: i for i, n in enumerate(nodes)}
     for node_id in sorted(column, key=walk_order.__getitem__):
         layers[column[node_id]].append(node_id)
-    row: dict[str, float] = {}
-    for layer in layers:
-        if layer is not layers[0]:
-            layer.sort(key=lambda n: (_mean(row[p] for p in preds[n]), walk_order[n]))
-        for i, node_id in enumerate(layer):
-            row[node_id] = (i + 0.5) / len(layer)
+    # Order each column by the average row of its neighbours (the barycenter heuristic):
+    # a sweep left to right, one back, one more forward. This keeps edges short and uncrossed.
+    row = {n: (i + 0.5) / len(layer) for layer in layers for i, n in enumerate(layer)}
+    for neighbours, order in ((preds, layers), (succs, layers[::-1]), (preds, layers)):
+        for layer in order:
+            layer.sort(key=lambda n: _mean([row[m] for m in neighbours[n]], default=row[n]))
+            row.update({n: (i + 0.5) / len(layer) for i, n in enumerate(layer)})
     return layers
 
 
-def _mean(values: Iterable[float]) -> float:
-    items = list(values)
-    return sum(items) / len(items) if items else 0.0
+def _mean(values: list[float], default: float) -> float:
+    return sum(values) / len(values) if values else default
 
 
 def _render(nodes: list[Node], edges: list[tuple[str, str]], note: str | None) -> str:
