@@ -44,7 +44,10 @@ class _Formatter:
                 self.sci = big / small > 1000.0 or big > 1.0e8
                 if not self.whole:
                     self.sci = self.sci or small < 1.0e-4
-        self.width = max((len(self._plain(v)) for v in values.ravel()), default=1)
+        shown = values.ravel()
+        if self.kind == "f":  # PyTorch sizes the columns by the nonzero finite values only
+            shown = shown[np.isfinite(shown) & (shown != 0)]
+        self.width = max((len(self._plain(v)) for v in shown), default=1)
 
     def _plain(self, value: Any) -> str:
         if self.kind == "b":

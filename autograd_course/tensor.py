@@ -828,7 +828,7 @@ def _binary(op: type, a: Any, b: Any, true_division: bool = False) -> Tensor:
         a = _scalar_tensor(a, b)
     elif not isinstance(b, Tensor):
         b = _scalar_tensor(b, a)
-    elif a._array.dtype != b._array.dtype:
+    if a._array.dtype != b._array.dtype:
         a, b = _promote(a, b)
     if true_division and a._array.dtype.kind != "f":
         a, b = a.float(), b.float()
