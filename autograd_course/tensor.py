@@ -52,12 +52,13 @@ class Tensor:
         "_grad",
         "grad_fn",  # the Function node that produced this tensor (None for leaves)
         "_version",  # one-element list shared by aliases: bumped by every in-place change
-        "_retains_grad",
-        "_accumulator",  # weak reference to this leaf's AccumulateGrad node
-        "_hooks",  # gradient hooks of a leaf (a non-leaf keeps them on its grad_fn)
         "__weakref__",
         "__dict__",  # lets subclasses (nn.Parameter) and users add attributes
     )
+    # Rarely set, so kept out of the constructor: an instance attribute overrides these.
+    _retains_grad = False
+    _accumulator = None  # weak reference to this leaf's AccumulateGrad node
+    _hooks = None  # gradient hooks of a leaf (a non-leaf keeps them on its grad_fn)
     # NumPy defers ``ndarray + tensor`` to Tensor.__radd__ instead of converting the tensor.
     __array_priority__ = 1000
 
@@ -731,9 +732,6 @@ def _init(t: Tensor, array: np.ndarray, requires_grad: bool, grad_fn: Any) -> No
     t._grad = None
     t.grad_fn = grad_fn
     t._version = [0]
-    t._retains_grad = False
-    t._accumulator = None
-    t._hooks = None
 
 
 def _make(array: np.ndarray, requires_grad: bool = False, grad_fn: Any = None) -> Tensor:
@@ -744,9 +742,6 @@ def _make(array: np.ndarray, requires_grad: bool = False, grad_fn: Any = None) -
     t._grad = None
     t.grad_fn = grad_fn
     t._version = [0]
-    t._retains_grad = False
-    t._accumulator = None
-    t._hooks = None
     return t
 
 
@@ -828,7 +823,7 @@ def _binary(op: type, a: Any, b: Any, true_division: bool = False) -> Tensor:
         a = _scalar_tensor(a, b)
     elif not isinstance(b, Tensor):
         b = _scalar_tensor(b, a)
-    if a._array.dtype != b._array.dtype:
+    if a._array.dtype is not b._array.dtype and a._array.dtype != b._array.dtype:
         a, b = _promote(a, b)
     if true_division and a._array.dtype.kind != "f":
         a, b = a.float(), b.float()

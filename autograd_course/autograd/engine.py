@@ -74,7 +74,7 @@ def _execute(
     seen = set(stack)
     while stack:
         for child in stack.pop()._next:
-            if child is not None:
+            if child:
                 dependencies[child] = dependencies.get(child, 0) + 1
                 if child not in seen:
                     seen.add(child)
@@ -103,10 +103,9 @@ def _execute(
                     grads = node._backward(grad)
                     if not retain_graph:
                         node._release()
-            for i, child in enumerate(node._next):
-                if child is None:
+            for child, g in zip(node._next, grads or (None,) * len(node._next)):
+                if not child:  # no gradient needed, or not a tensor argument
                     continue
-                g = grads[i] if grads else None
                 if g is not None:
                     pending[child] = pending[child] + g if child in pending else g
                 dependencies[child] -= 1

@@ -24,6 +24,9 @@ FREED_GRAPH = (
 )
 
 
+NOT_A_TENSOR = False  # the edge of a non-tensor argument: falsy like None, but not shown
+
+
 class _SavedOutput:
     """A saved output, kept as values + version counter so the node does not own its output
     tensor (which owns the node): no reference cycle, so graphs free themselves at once."""
@@ -40,7 +43,6 @@ class Function:
 
     _node_name: str | None = None  # e.g. "MulBackward0"; default: class name + "Backward"
     _pre_hooks: list | None = None  # hooks on the gradient of this node's output
-    _arg_is_tensor: list | None = None  # set only when some argument is not a tensor
     _saved: tuple | None = ()
 
     # ---- written by subclasses ----------------------------------------------------------
@@ -65,8 +67,8 @@ class Function:
         if self._saved is None:
             raise RuntimeError(FREED_GRAPH)
         out = []
-        for entry, version in zip(self._saved, self._saved_versions, strict=True):
-            if isinstance(entry, _SavedOutput):
+        for entry, version in zip(self._saved, self._saved_versions):
+            if type(entry) is _SavedOutput:
                 if entry.version[0] != entry.saved_version:
                     raise RuntimeError(self._stale_message(entry.array, entry.version[0], version))
                 t = _make(entry.array, True, self)
@@ -92,14 +94,13 @@ class Function:
     def apply(cls, *args: Any) -> Tensor:
         """Run ``forward`` and, if any input requires grad, record this op in the graph."""
         ctx = object.__new__(cls)
-        recording = False
         grad_enabled = _GradMode.enabled
         if grad_enabled:
-            needs = [isinstance(a, Tensor) and a._requires_grad for a in args]
+            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
             recording = True in needs
-            ctx.needs_input_grad = tuple(needs)
         else:
-            ctx.needs_input_grad = (False,) * len(args)
+            needs, recording = (False,) * len(args), False
+        ctx.needs_input_grad = needs
         _GradMode.enabled = False  # forward's own tensor operations are not recorded
         try:
             result = cls.forward(ctx, *args)
@@ -107,21 +108,23 @@ class Function:
             raise RuntimeError(cls._shape_error(args, err)) from None
         finally:
             _GradMode.enabled = grad_enabled
-        if isinstance(result, Tensor):
-            if any(result is a for a in args):  # never give an input a new history
-                result = _make(result._array)
-            out = result
-        else:
-            out = _make(result if type(result) is np.ndarray else np.asarray(result))
-        if recording:
-            ctx._next = [
-                (a.grad_fn or a._accumulate_node()) if need else None
-                for a, need in zip(args, ctx.needs_input_grad, strict=True)
-            ]
-            if not all(isinstance(a, Tensor) for a in args):
-                ctx._arg_is_tensor = [isinstance(a, Tensor) for a in args]
-            if ctx._saved and any(s is out for s in ctx._saved):
+        if type(result) is np.ndarray:  # built-in ops compute arrays
+            out = _make(result)
+        elif isinstance(result, Tensor):  # ... or make their output tensor to save it
+            out = _make(result._array) if any(result is a for a in args) else result
+            if recording and any(s is out for s in ctx._saved):
                 ctx._saved = tuple(_SavedOutput(s) if s is out else s for s in ctx._saved)
+        else:  # NumPy scalars from 0-d arithmetic
+            out = _make(np.asarray(result))
+        if recording:
+            # One edge per argument: the input's node, None when it needs no gradient,
+            # or NOT_A_TENSOR (falsy too) for arguments like a dim or an exponent.
+            ctx._next = [
+                (a.grad_fn or a._accumulate_node())
+                if need
+                else (None if isinstance(a, Tensor) else NOT_A_TENSOR)
+                for a, need in zip(args, needs)
+            ]
             out._requires_grad = True
             out.grad_fn = ctx
         return out
@@ -151,8 +154,7 @@ class Function:
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
         """Where this node sends gradients: (node, 0) per tensor input, None if none is needed."""
-        mask = self._arg_is_tensor
-        return tuple((n, 0) for i, n in enumerate(self._next) if mask is None or mask[i])
+        return tuple((n, 0) for n in self._next if n is not NOT_A_TENSOR)
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
