@@ -5,7 +5,7 @@
 ``ops.py`` (every operation's forward and backward) and ``autograd/`` (graph and backward).
 """
 
-from . import autograd
+from . import autograd, nn, optim, utils
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import double, dtype, float16, float32, float64, int32, int64, long
