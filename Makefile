@@ -32,6 +32,11 @@ test: $(VENV)/.installed-test  ## lint, then every test (engine, nn, grading, de
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Re-executes chapters/ and solutions/ in place (fresh kernel each, fixed environment), so the
+# saved outputs that `make test` checks with nbval are reproducible: run it twice, git diff is empty.
+notebooks: $(VENV)/.installed-test  ## re-run every chapter and solution notebook, saving outputs
+	$(BIN)/python tools/run_notebooks.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
