@@ -18,6 +18,7 @@ import autograd_course as ac
 
 __all__ = [
     "animate_fit",
+    "classes",
     "decision_boundary",
     "function_and_derivative",
     "is_headless",
@@ -290,6 +291,21 @@ def decision_boundary(
     zz = zz.reshape(xx.shape)
     shade = ax.contourf(xx, yy, zz, levels=np.linspace(0.0, 1.0, 11), cmap="RdBu_r", alpha=0.55)
     ax.contour(xx, yy, zz, levels=[0.5], colors="k", linewidths=2.0)
+    classes(points, labels, ax=ax)
+    ax.figure.colorbar(shade, ax=ax, label="predicted P(class 1)")
+    ax.set_title(title if title is not None else "Decision boundary (black line: P = 0.5)")
+    return ax
+
+
+def classes(X: Any, y: Any, *, title: str | None = None, ax: Axes | None = None) -> Axes:
+    """Scatter labelled 2-D points, one colour per class (0 and 1)."""
+    ax = _axes(ax)
+    points = _to_numpy(X).astype(np.float64)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"expected 2-D points of shape (n, 2), got {points.shape}")
+    labels = _column(y)
+    if len(labels) != len(points):
+        raise ValueError(f"{len(points)} points but {len(labels)} labels")
     for cls, color in zip((0, 1), CLASS_COLORS, strict=True):
         mask = labels == cls
         ax.scatter(
@@ -297,13 +313,13 @@ def decision_boundary(
             points[mask, 1],
             color=color,
             edgecolor="white",
-            s=28,
+            s=40 if len(points) < 50 else 24,
             label=f"class {cls}",
+            zorder=3,
         )
-    ax.figure.colorbar(shade, ax=ax, label="predicted P(class 1)")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.set_title(title if title is not None else "Decision boundary (black line: P = 0.5)")
+    ax.set_title(title if title is not None else "Labelled points")
     ax.legend(loc="upper right")
     return ax
 
