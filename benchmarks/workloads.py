@@ -89,15 +89,21 @@ def _np_forward(params: list[list[np.ndarray]], x: np.ndarray) -> list[np.ndarra
 
 
 def _np_backward(params: list[list[np.ndarray]], outs: list[np.ndarray], dz: np.ndarray) -> list:
-    """Hand-derived backward of ``_np_forward`` given d(loss)/d(output); returns (gW, gb) pairs."""
+    """Hand-derived backward of ``_np_forward`` given d(loss)/d(output); returns (gW, gb) pairs.
+
+    ``outs`` is consumed: each activation is dropped once used, as an engine frees saved
+    tensors during backward.
+    """
     grads = []
+    outs.pop()  # the output itself is not needed
     for i in range(len(params) - 1, -1, -1):
         w = params[i][0]
-        h = outs[i]
+        h = outs.pop()
         grads.append((dz.T @ h, dz.sum(axis=0)))
         if i > 0:
             dz = dz @ w
             dz *= h > 0  # ReLU: h is the layer's output, positive exactly where it passed
+        del h
     grads.reverse()
     return grads
 
