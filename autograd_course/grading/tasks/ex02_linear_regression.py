@@ -1,0 +1,406 @@
+"""Exercise 02, linear regression: MSE, a Linear module, step() for the hand-made model,
+a training loop with nn/optim, and the learning rate at which gradient descent diverges."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import (
+    Fail,
+    Task,
+    as_array,
+    as_number,
+    as_numbers,
+    attempt,
+    close,
+    describe,
+    during,
+    fmt,
+    shape_text,
+    step_failed,
+)
+
+# Data shared by step() and train(): y ≈ 3x + 1 with a little noise.
+_X = [[-1.0], [0.0], [1.0], [2.0], [3.0]]
+_Y = [[-1.5], [1.8], [4.1], [7.2], [9.9]]
+_W0, _B0, _LR = 0.5, -0.3, 0.05
+
+
+def _descent(epochs: int, lr: float = _LR, accumulate: bool = False, scale: float = 1.0):
+    """Reference full-batch gradient descent on mean((x·w + b − y)²): losses before each
+    update, then (w, b) after each; ``accumulate`` mimics forgetting to zero the gradients,
+    ``scale`` mimics a summed instead of averaged loss."""
+    x, y = np.array(_X).ravel(), np.array(_Y).ravel()
+    w, b, gw_total, gb_total = _W0, _B0, 0.0, 0.0
+    losses, params = [], []
+    for _ in range(epochs):
+        residual = x * w + b - y
+        losses.append(float(np.mean(residual**2)) * scale)
+        gw, gb = 2 * np.mean(residual * x) * scale, 2 * np.mean(residual) * scale
+        gw_total, gb_total = (gw_total + gw, gb_total + gb) if accumulate else (gw, gb)
+        w, b = w - lr * gw_total, b - lr * gb_total
+        params.append((w, b))
+    return losses, params
+
+
+# -- mse --------------------------------------------------------------------------------------
+
+_MSE_CASES = [
+    ([[1.0], [2.5], [-0.5], [3.0]], [[1.5], [2.0], [0.5], [2.0]]),
+    ([0.2, -1.0, 4.0, 0.0, 1.0], [0.0, 1.0, 3.0, -1.0, 1.0]),
+]
+
+
+def _probe_mse(answer):
+    import autograd_course as ac
+
+    results = []
+    for prediction, target in _MSE_CASES:
+        p = ac.tensor(prediction, requires_grad=True)
+        t = ac.tensor(target)
+        with during(f"calling mse_loss on predictions of shape {shape_text(p.shape)}"):
+            loss = answer(p, t)
+        info = describe(loss)
+        backward = attempt("calling backward() on your loss", lambda loss=loss: loss.backward())
+        results.append({"loss": info, "backward": step_failed(backward), "grad": describe(p.grad)})
+    return results
+
+
+def _verify_mse(raw):
+    for (prediction, target), result in zip(_MSE_CASES, raw, strict=True):
+        p, t = np.array(prediction), np.array(target)
+        info = result["loss"]
+        if info.get("kind") != "tensor":
+            raise Fail(
+                "mse_loss should return a tensor (so that backward() can follow it), "
+                f"not {info.get('kind')}"
+            )
+        value = as_number(info, "the loss")
+        want = np.mean((p - t) ** 2)
+        if not close(value, want):
+            if close(value, np.sum((p - t) ** 2)):
+                raise Fail("the loss is the sum of squared errors: MSE is their mean")
+            if close(value, np.mean(np.abs(p - t))):
+                raise Fail("that is the mean absolute error: square the differences")
+            raise Fail(
+                f"for predictions of shape {shape_text(p.shape)} the loss is {fmt(value)}, "
+                "not the mean of (prediction − target)²"
+            )
+        if result["backward"] or not info.get("requires_grad"):
+            raise Fail(
+                "backward() through your loss failed: build it from tensor operations only "
+                "(no .item(), float() or numpy) so autograd records it"
+            )
+        grad = as_array(result["grad"], "prediction.grad", p.shape)
+        if not close(grad, 2 * (p - t) / p.size):
+            raise Fail("the loss value is right but its gradient is not; use tensor operations")
+    return "value and gradient right for column and flat predictions"
+
+
+# -- linear-module ----------------------------------------------------------------------------
+
+_W = [[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]]
+_B = [0.1, -0.2]
+_XIN = [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0], [2.0, 0.5, -1.0], [-1.0, 1.0, 0.0]]
+_C = [[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0], [1.0, 1.0]]
+
+
+def _probe_linear(answer):
+    import autograd_course as ac
+
+    layouts = []
+    for n_in, n_out in ((3, 2), (5, 1)):
+        ac.manual_seed(0)
+        with during(f"creating MyLinear({n_in}, {n_out})"):
+            module = answer(n_in, n_out)
+        named = attempt("listing named_parameters()", lambda m=module: list(m.named_parameters()))
+        params = [
+            {
+                "name": str(name),
+                "shape": [int(n) for n in p.shape],
+                "requires_grad": bool(p.requires_grad),
+                "values": describe(p.detach()),
+            }
+            for name, p in named.get("value", [])
+        ]
+        layouts.append({"n_in": n_in, "params": params, "error": step_failed(named)})
+    ac.manual_seed(0)
+    module = answer(3, 2)
+
+    def run():
+        with ac.no_grad():
+            module.weight.copy_(ac.tensor(_W))
+            module.bias.copy_(ac.tensor(_B))
+        out = module(ac.tensor(_XIN))
+        (out * ac.tensor(_C)).sum().backward()
+        return {
+            "out": describe(out),
+            "w_grad": describe(module.weight.grad),
+            "b_grad": describe(module.bias.grad),
+        }
+
+    forward = attempt("setting weight and bias, then calling forward and backward", run)
+    return {"layouts": layouts, "forward": forward}
+
+
+def _verify_linear(raw):
+    problems, score = [], 0
+    layout_ok, init_ok = True, True
+    for layout in raw["layouts"]:
+        n_in = layout["n_in"]
+        n_out = 2 if n_in == 3 else 1
+        shapes = {p["name"]: tuple(p["shape"]) for p in layout["params"]}
+        if layout["error"] or shapes != {"weight": (n_out, n_in), "bias": (n_out,)}:
+            layout_ok = False
+            got = ", ".join(f"{k} {shape_text(v)}" for k, v in shapes.items()) or "nothing"
+            problems.append(
+                f"MyLinear({n_in}, {n_out}).named_parameters() gives {got}: register "
+                "nn.Parameter attributes weight (out_features, in_features) and bias "
+                "(out_features,)"
+            )
+            continue
+        bound = 1 / np.sqrt(n_in) + 1e-6
+        for p in layout["params"]:
+            values = np.array(p["values"].get("values") or [0.0])
+            if not p["requires_grad"]:
+                layout_ok = False
+                problems.append(f"{p['name']} does not require grad")
+            elif np.any(np.abs(values) > bound) or np.ptp(values) == 0 and values.size > 1:
+                init_ok = False
+    score += layout_ok
+    if layout_ok and not init_ok:
+        problems.append(
+            "initialise weight and bias uniformly in ±1/√in_features, as nn.Linear does"
+        )
+    score += layout_ok and init_ok
+    forward = raw["forward"]
+    forward_ok = False
+    if step_failed(forward):
+        problems.append(step_failed(forward))
+    else:
+        value = forward["value"]
+        x, w, c = np.array(_XIN), np.array(_W), np.array(_C)
+        out = as_array(value["out"], "MyLinear(3, 2) applied to 4 inputs")
+        if out.shape != (4, 2):
+            problems.append(
+                f"the output for 4 inputs has shape {shape_text(out.shape)}, expected (4, 2)"
+            )
+        elif not close(out, x @ w.T + np.array(_B)):
+            problems.append("forward(x) should compute x @ weight.T + bias")
+        elif not (
+            close(as_array(value["w_grad"], "weight.grad"), c.T @ x)
+            and close(as_array(value["b_grad"], "bias.grad"), c.sum(axis=0))
+        ):
+            problems.append("the output is right but its gradients are not: use tensor ops")
+        else:
+            forward_ok = True
+    score += forward_ok
+    if problems:
+        raise Fail(problems[0], score=score)
+    return "parameters registered and initialised like nn.Linear; forward and gradients right"
+
+
+# -- step -------------------------------------------------------------------------------------
+
+
+def _probe_step(answer):
+    import autograd_course as ac
+
+    class HandLinear:
+        def __init__(self):
+            self.w = ac.tensor([_W0], requires_grad=True)
+            self.b = ac.tensor([_B0], requires_grad=True)
+
+        def __call__(self, x):
+            return x * self.w + self.b
+
+    model = HandLinear()
+    x, y = ac.tensor(_X), ac.tensor(_Y)
+    steps = []
+    for number in range(3):
+        activity = f"calling step(model, X, y, lr={_LR}) (call {number + 1})"
+        if number == 0:  # a stub's NotImplementedError ends the probe: "not implemented yet"
+            with during(activity):
+                result = {"value": describe(answer(model, x, y, _LR))}
+        else:
+            result = attempt(activity, lambda: describe(answer(model, x, y, _LR)))
+        if step_failed(result):
+            steps.append({"error": step_failed(result)})
+            break
+        steps.append({"loss": result["value"], "w": describe(model.w), "b": describe(model.b)})
+    return steps
+
+
+def _verify_step(raw):
+    losses, params = _descent(3)
+    for number, (step, loss, (w, b)) in enumerate(zip(raw, losses, params)):
+        if "error" in step:
+            raise Fail(step["error"])
+        got_w, got_b = as_number(step["w"], "model.w"), as_number(step["b"], "model.b")
+        for name in ("w", "b"):
+            info = step[name]
+            if not (info.get("kind") == "tensor" and info["requires_grad"] and info["is_leaf"]):
+                raise Fail(
+                    f"after step(), model.{name} is no longer a leaf tensor that requires grad: "
+                    f"update it in place ({name} -= ...) under ac.no_grad()"
+                )
+        if number == 0:
+            _diagnose_first_step(got_w, got_b)
+        if not (close(got_w, w) and close(got_b, b)):
+            raise Fail(
+                "the first step is right but later ones are not: gradients accumulate, so zero "
+                "model.w.grad and model.b.grad after each update"
+            )
+        if not close(as_number(step["loss"], "the value step() returns"), loss):
+            raise Fail("step() should return the loss computed before the update (a number)")
+    return "3 steps match gradient descent on the MSE, parameters stay leaves"
+
+
+def _diagnose_first_step(got_w: float, got_b: float) -> None:
+    """Say what is wrong with the first update, if anything."""
+    (w, b), w_moved, b_moved = _descent(1)[1][0], got_w != _W0, got_b != _B0
+    if not w_moved and not b_moved:
+        raise Fail("step() left w and b unchanged: update each parameter by −lr × its gradient")
+    if not (w_moved and b_moved):
+        name = "b" if w_moved else "w"
+        raise Fail(f"step() did not change model.{name}: update every parameter")
+    if close(got_w, w) and close(got_b, b):
+        return
+    (ws, bs) = _descent(1, scale=5.0)[1][0]
+    if close(got_w, ws) and close(got_b, bs):
+        raise Fail("the update is 5 times too large: average the squared errors (mean, not sum)")
+    if close(got_w, 2 * _W0 - w) and close(got_b, 2 * _B0 - b):
+        raise Fail("the parameters moved uphill: subtract lr × gradient")
+    raise Fail(
+        f"after one step(lr={_LR}) w is {fmt(got_w)} and b is {fmt(got_b)}, which is not one "
+        "gradient-descent step on the mean squared error"
+    )
+
+
+# -- train-loop -------------------------------------------------------------------------------
+
+_EPOCHS = 8
+
+
+def _probe_train(answer):
+    import autograd_course as ac
+    from autograd_course import nn
+
+    model = nn.Linear(1, 1)
+    with ac.no_grad():
+        model.weight.fill_(_W0)
+        model.bias.fill_(_B0)
+    with during(f"calling train(model, X, y, lr={_LR}, epochs={_EPOCHS})"):
+        losses = answer(model, ac.tensor(_X), ac.tensor(_Y), _LR, _EPOCHS)
+    return {
+        "losses": describe(losses),
+        "w": describe(model.weight),
+        "b": describe(model.bias),
+    }
+
+
+def _verify_train(raw):
+    losses = raw["losses"]
+    count = losses.get("length") if losses.get("kind") == "sequence" else None
+    if count is None:
+        count = int(np.prod(losses.get("shape", [0]))) if losses.get("kind") == "tensor" else None
+    if count != _EPOCHS:
+        raise Fail(f"train() should return a list with one loss per epoch ({_EPOCHS}), got {count}")
+    got = as_numbers(losses, "the losses", _EPOCHS)
+    w, b = as_number(raw["w"], "weight"), as_number(raw["b"], "bias")
+    want, params = _descent(_EPOCHS)
+    if w == _W0 and b == _B0:
+        raise Fail(
+            "the model's parameters did not change: step an optim.SGD built on model.parameters()"
+        )
+    if close(got, want) and close([w, b], params[-1]):
+        return f"{_EPOCHS} epochs match full-batch gradient descent with SGD"
+    acc_losses, acc_params = _descent(_EPOCHS, accumulate=True)
+    if close(got, acc_losses) or close([w, b], acc_params[-1]):
+        raise Fail(
+            "the first epoch is right, then training drifts: gradients accumulate, so call "
+            "optimizer.zero_grad() every epoch"
+        )
+    if close(got[:-1], want[1:]):
+        raise Fail("record each epoch's loss before its update, not after")
+    raise Fail(
+        f"with lr={_LR} the losses and final parameters differ from full-batch gradient "
+        "descent on nn.MSELoss: zero_grad, forward, loss, backward, step, once per epoch"
+    )
+
+
+# -- learning-rate ----------------------------------------------------------------------------
+
+_LR_CASES = [[1.0, 2.0, 3.0], [0.5, -1.5, 2.0, 4.0], [10.0, -20.0]]
+
+
+def _probe_lr(answer):
+    results = []
+    for xs in _LR_CASES:
+        with during(f"calling largest_stable_lr({xs})"):
+            results.append(describe(answer(list(xs))))
+    return results
+
+
+def _verify_lr(raw):
+    for xs, info in zip(_LR_CASES, raw, strict=True):
+        got = as_number(info, f"largest_stable_lr({xs})")
+        want = 1 / np.mean(np.square(xs))
+        if abs(got - want) <= 1e-3 * want:
+            continue
+        if abs(got - 2 * want) <= 1e-3 * want:
+            raise Fail("twice too large: the second derivative of mean((w·x − y)²) is 2·mean(x²)")
+        if abs(got - want / 2) <= 1e-3 * want:
+            raise Fail(
+                "half the threshold: gradient descent on a parabola with curvature c "
+                "diverges once lr > 2 / c"
+            )
+        raise Fail(
+            f"for x = {xs} you returned {fmt(got)}: write the update of w as "
+            "w ← w − lr·L'(w) and find when the error stops shrinking"
+        )
+    return f"right for {len(_LR_CASES)} data sets"
+
+
+TASKS = [
+    Task(
+        "mse",
+        2,
+        "mse_loss",
+        "mean squared error as a differentiable tensor",
+        _probe_mse,
+        _verify_mse,
+    ),
+    Task(
+        "linear-module",
+        3,
+        "MyLinear",
+        "a Linear module with registered parameters",
+        _probe_linear,
+        _verify_linear,
+    ),
+    Task(
+        "step",
+        3,
+        "step",
+        "one gradient-descent step for the hand-made model",
+        _probe_step,
+        _verify_step,
+    ),
+    Task(
+        "train-loop",
+        3,
+        "train",
+        "a training loop with nn.MSELoss and optim.SGD",
+        _probe_train,
+        _verify_train,
+    ),
+    Task(
+        "learning-rate",
+        2,
+        "largest_stable_lr",
+        "the learning rate where descent diverges",
+        _probe_lr,
+        _verify_lr,
+    ),
+]

@@ -1,0 +1,260 @@
+"""Exercise 04, stock prediction: sliding windows, a chronological split, scaling fitted on
+the training data only, the naive baseline, and honest forecast metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import (
+    Fail,
+    Task,
+    as_array,
+    as_number,
+    describe,
+    during,
+    fmt,
+    items,
+    kind_name,
+    shape_text,
+)
+
+_SERIES = [10.0, 11.5, 9.0, 12.0, 13.5, 12.5, 14.0, 15.0]
+
+
+def _flat(array: np.ndarray, rows: int, what: str) -> np.ndarray:
+    """A vector of ``rows`` values, accepting shape (rows,) or (rows, 1)."""
+    if array.shape not in ((rows,), (rows, 1)):
+        raise Fail(f"{what} has shape {shape_text(array.shape)}, expected ({rows},)")
+    return array.reshape(rows)
+
+
+# -- sliding-windows --------------------------------------------------------------------------
+
+
+def _probe_windows(answer):
+    results = []
+    for window in (3, 1):
+        with during(f"calling make_windows(series of {len(_SERIES)} values, window={window})"):
+            results.append(describe(answer(np.array(_SERIES), window)))
+    return results
+
+
+def _verify_windows(raw):
+    series = np.array(_SERIES)
+    for window, info in zip((3, 1), raw, strict=True):
+        call = f"make_windows(series of {len(series)} values, window={window})"
+        X_info, y_info = items(info, call, 2)
+        X, y = as_array(X_info, f"X from {call}"), as_array(y_info, f"y from {call}")
+        rows = len(series) - window
+        if X.ndim != 2 or X.shape[1] != window:
+            raise Fail(f"X has shape {shape_text(X.shape)}: each row should hold {window} values")
+        if X.shape[0] == rows + 1:
+            raise Fail(
+                "one window too many: the last window has no following value to predict, "
+                f"so a series of {len(series)} values gives {rows} windows"
+            )
+        if X.shape[0] != rows:
+            raise Fail(
+                f"X has {X.shape[0]} rows for a series of {len(series)} values and "
+                f"window={window}: one row per value that has {window} values before it"
+            )
+        y = _flat(y, rows, f"y from {call}")
+        windows = np.stack([series[i : i + window] for i in range(rows)])
+        if not np.allclose(X, windows):
+            raise Fail(f"row i of X should be series[i : i + {window}], in time order")
+        if np.allclose(y, series[window - 1 : window - 1 + rows]):
+            raise Fail(
+                "y is the last value inside each window: the target must be the value right "
+                "after the window (predicting a value the model already sees is peeking)"
+            )
+        if not np.allclose(y, series[window:]):
+            raise Fail("y[i] should be the value that follows window i")
+    return "windows and targets right, no peeking, for window 3 and 1"
+
+
+# -- chronological-split ----------------------------------------------------------------------
+
+_SPLIT_CASES = [(10, 0.75), (13, 0.5)]
+
+
+def _probe_split(answer):
+    results = []
+    for rows, fraction in _SPLIT_CASES:
+        X = np.arange(rows * 2, dtype=float).reshape(rows, 2)
+        y = np.arange(rows, dtype=float) + 100
+        with during(f"calling split_in_time(X, y, {fraction}) on {rows} rows"):
+            results.append(describe(answer(X, y, fraction)))
+    return results
+
+
+def _verify_split(raw):
+    for (rows, fraction), info in zip(_SPLIT_CASES, raw, strict=True):
+        call = f"split_in_time(X, y, {fraction}) on {rows} rows"
+        parts = [
+            as_array(item, f"part {i + 1} of {call}") for i, item in enumerate(items(info, call, 4))
+        ]
+        X_train, X_test, y_train, y_test = parts
+        n_train = int(rows * fraction)
+        y_all = np.arange(rows, dtype=float) + 100
+        if len(X_train) != n_train or len(y_train) != n_train:
+            if len(X_train) == rows - n_train:
+                raise Fail(
+                    "the parts are in the wrong order: return X_train, X_test, y_train, y_test"
+                )
+            raise Fail(
+                f"{call} gave {len(X_train)} training rows, expected int({rows} × {fraction}) "
+                f"= {n_train} (round down)"
+            )
+        if len(X_test) + len(X_train) != rows or len(y_test) + len(y_train) != rows:
+            raise Fail("every row should land in exactly one of train and test")
+        got_order = np.concatenate([y_train.ravel(), y_test.ravel()])
+        if sorted(got_order) == sorted(y_all) and not np.allclose(got_order, y_all):
+            raise Fail(
+                "the rows are not in time order: the training set must be the first rows and "
+                "the test set the rows after them, without shuffling"
+            )
+        X_all = np.arange(rows * 2, dtype=float).reshape(rows, 2)
+        if not (np.allclose(X_train, X_all[:n_train]) and np.allclose(X_test, X_all[n_train:])):
+            raise Fail("X_train should be the first rows of X and X_test the rest")
+        if not np.allclose(got_order, y_all):
+            raise Fail("y_train and y_test should be split at the same row as X")
+    return "first rows train, the rest test, in time order"
+
+
+# -- normalise --------------------------------------------------------------------------------
+
+_TRAIN = [10.0, 12.0, 14.0, 16.0, 18.0]
+_TEST = [20.0, 22.0]
+
+
+def _probe_normalise(answer):
+    with during("calling normalise(train, test)"):
+        return describe(answer(np.array(_TRAIN), np.array(_TEST)))
+
+
+def _verify_normalise(raw):
+    train_info, test_info = items(raw, "normalise(train, test)", 2)
+    train = _flat(as_array(train_info, "the scaled training set"), len(_TRAIN), "scaled train")
+    test = _flat(as_array(test_info, "the scaled test set"), len(_TEST), "scaled test")
+    tr, te = np.array(_TRAIN), np.array(_TEST)
+    for ddof in (0, 1):
+        mean, std = tr.mean(), tr.std(ddof=ddof)
+        if np.allclose(train, (tr - mean) / std) and np.allclose(test, (te - mean) / std):
+            return "both sets scaled with the training set's mean and standard deviation"
+    both = np.concatenate([tr, te])
+    for ddof in (0, 1):
+        if np.allclose(test, (te - both.mean()) / both.std(ddof=ddof)):
+            raise Fail(
+                "the statistics include the test set: fit the mean and std on the training "
+                "set only, or the test score peeks at the future"
+            )
+        if np.allclose(test, (te - te.mean()) / te.std(ddof=ddof)):
+            raise Fail(
+                "the test set was scaled with its own statistics: use the training set's "
+                "mean and std for both sets"
+            )
+    raise Fail("subtract the training mean and divide by the training standard deviation")
+
+
+# -- naive-baseline ---------------------------------------------------------------------------
+
+_WINDOWS = [[10.0, 11.5, 9.0], [11.5, 9.0, 12.0], [9.0, 12.0, 13.5], [12.0, 13.5, 12.5]]
+
+
+def _probe_naive(answer):
+    with during("calling naive_forecast(X) on 4 windows of 3 values"):
+        return describe(answer(np.array(_WINDOWS)))
+
+
+def _verify_naive(raw):
+    got = _flat(as_array(raw, "naive_forecast(X)"), len(_WINDOWS), "naive_forecast(X)")
+    windows = np.array(_WINDOWS)
+    if np.allclose(got, windows.mean(axis=1)):
+        raise Fail("that is the window mean: the naive forecast repeats the most recent value")
+    if not np.allclose(got, windows[:, -1]):
+        raise Fail("predict that tomorrow equals today: the last value of each window")
+    return "tomorrow = today, for every window"
+
+
+# -- forecast-metrics -------------------------------------------------------------------------
+
+_ACTUAL = [101.0, 99.0, 102.0, 104.0, 103.0]
+_PREDICTED = [100.5, 100.2, 101.0, 103.0, 104.5]
+_PREVIOUS = [100.0, 101.0, 99.0, 102.0, 104.0]
+_KEYS = ("rmse", "mae", "direction_accuracy")
+
+
+def _probe_metrics(answer):
+    with during("calling forecast_metrics(actual, predicted, previous)"):
+        result = answer(np.array(_ACTUAL), np.array(_PREDICTED), np.array(_PREVIOUS))
+    return describe(result)
+
+
+def _verify_metrics(raw):
+    if raw.get("kind") != "mapping":
+        raise Fail(f"return a dict with keys {', '.join(_KEYS)}, not {kind_name(raw)}")
+    missing = [key for key in _KEYS if key not in raw["items"]]
+    if missing:
+        raise Fail(f"the dict is missing {', '.join(missing)}")
+    actual, predicted, previous = map(np.array, (_ACTUAL, _PREDICTED, _PREVIOUS))
+    error = predicted - actual
+    got = {key: as_number(raw["items"][key], f"result['{key}']") for key in _KEYS}
+    if not np.isclose(got["rmse"], np.sqrt(np.mean(error**2))):
+        if np.isclose(got["rmse"], np.mean(error**2)):
+            raise Fail("rmse is the square root of the mean squared error")
+        raise Fail("rmse should be sqrt(mean((predicted − actual)²))")
+    if not np.isclose(got["mae"], np.mean(np.abs(error))):
+        raise Fail("mae should be mean(|predicted − actual|)")
+    want = np.mean(np.sign(predicted - previous) == np.sign(actual - previous))
+    if not np.isclose(got["direction_accuracy"], want):
+        if np.isclose(got["direction_accuracy"], 100 * want):
+            raise Fail("direction_accuracy should be a fraction between 0 and 1")
+        raise Fail(
+            f"direction_accuracy is {fmt(got['direction_accuracy'])}: count the days where "
+            "predicted − previous and actual − previous have the same sign"
+        )
+    return "rmse, mae and direction accuracy right"
+
+
+TASKS = [
+    Task(
+        "sliding-windows",
+        3,
+        "make_windows",
+        "inputs of `window` past values, next value as target",
+        _probe_windows,
+        _verify_windows,
+    ),
+    Task(
+        "chronological-split",
+        2,
+        "split_in_time",
+        "train on the past, test on the future",
+        _probe_split,
+        _verify_split,
+    ),
+    Task(
+        "normalise",
+        2,
+        "normalise",
+        "scale with statistics of the training set only",
+        _probe_normalise,
+        _verify_normalise,
+    ),
+    Task(
+        "naive-baseline",
+        1,
+        "naive_forecast",
+        "the 'tomorrow = today' baseline",
+        _probe_naive,
+        _verify_naive,
+    ),
+    Task(
+        "forecast-metrics",
+        2,
+        "forecast_metrics",
+        "RMSE, MAE and direction accuracy",
+        _probe_metrics,
+        _verify_metrics,
+    ),
+]
