@@ -113,14 +113,14 @@ def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def target_status(workload: Workload, medians: dict[str, float | None]) -> str:
-    """'engine / X <= r: met' (or 'missed'); for the chain, whether it completed."""
+    """'engine / X ≤ r: met' (or 'MISSED'); for the chain, whether it completed."""
     if workload.target is None:
         return "completes: yes" if medians.get("engine") is not None else "completes: no"
     column, limit = workload.target
     engine, other = medians.get("engine"), medians.get(column)
     if engine is None or other is None:
-        return f"/ {column} ≤ {limit:g}: not measured"
-    return f"/ {column} ≤ {limit:g}: {'met' if engine / other <= limit else 'MISSED'}"
+        return f"engine / {column} ≤ {limit:.2f}: not measured"
+    return f"engine / {column} ≤ {limit:.2f}: {'met' if engine / other <= limit else 'MISSED'}"
 
 
 def benchmark(names: list[str], columns: list[str], scale: str, repeats: int) -> list[dict]:
