@@ -60,7 +60,7 @@ def measure(name: str, column: str, scale: str) -> dict[str, Any]:
     start = time.perf_counter()
     result = run()
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "summary": workload.summarise(result)}
+    return {"seconds": seconds, "summary": workload.summarise(result, data)}
 
 
 def worker(name: str, column: str, scale: str) -> None:
@@ -189,6 +189,14 @@ def profile(name: str, scale: str, top: int) -> None:
     stats.sort_stats("tottime").print_stats(top)
 
 
+def _load() -> str:
+    """The 1-minute load average, or '?' where the system does not report it."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "?"
+
+
 def environment(columns: list[str]) -> str:
     """One line saying what was measured on: Python, NumPy, PyTorch, CPU."""
     parts = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
@@ -247,9 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     repeats = args.repeats if args.repeats is not None else 3 if args.quick or args.tiny else 5
     if repeats < 1:
         parser.error("--repeats must be at least 1")
-    start = time.perf_counter()
+    start, load_before = time.perf_counter(), _load()
     rows = benchmark(names, columns, scale, repeats)
-    elapsed = time.perf_counter() - start
+    elapsed, load_after = time.perf_counter() - start, _load()
 
     print(
         f"\nMedian of {repeats} runs, each in a fresh process ({scale} sizes;"
@@ -267,7 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         if row["agree"] == "NO":
             failed = True
             print(f"\n{row['name']}: results differ between columns: {row['summaries']}")
-    print(f"\n(benchmark took {elapsed:.0f} s)")
+    print(
+        f"\n(benchmark took {elapsed:.0f} s; load average {load_before} before, {load_after} after,"
+        f" on {os.cpu_count()} cores: other work on the machine slows every column)"
+    )
     if args.json:
         args.json.write_text(
             json.dumps({"scale": scale, "repeats": repeats, "rows": rows}, indent=1)

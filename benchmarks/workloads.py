@@ -11,8 +11,8 @@ Every workload has:
 - ``expected(data)``: a closed form for the result where one exists (checked, never timed).
 
 ``framework`` and ``numpy`` do their setup and return a ``run()`` callable: only ``run()``
-is timed. ``summarise`` turns what ``run()`` returned into a few floats that every column
-must agree on.
+is timed. ``summarise(result, data)`` turns what ``run()`` returned into a few floats that
+every column must agree on.
 """
 
 from __future__ import annotations
@@ -65,11 +65,18 @@ def _mlp(mod: Any, sizes: list[int], weights: list[tuple[np.ndarray, ...]]) -> A
     return model
 
 
-def summarise_training(result: list[Any]) -> list[float]:
-    """Final loss and the sum of squares of all final parameters."""
+def summarise_training(result: list[Any], data: dict) -> list[float]:
+    """Final loss and how far the parameters moved from their initial values (L2 distance).
+
+    The distance, not the parameters' size, so that a small error in the gradients shows.
+    """
     loss, *params = result
-    total = sum(float(np.sum(as_array(p).astype(np.float64) ** 2)) for p in params)
-    return [float(as_array(loss)), total]
+    initial = [w for pair in data["weights"] for w in pair]
+    moved = sum(
+        float(np.sum((as_array(p).astype(np.float64) - p0) ** 2))
+        for p, p0 in zip(params, initial, strict=True)
+    )
+    return [float(as_array(loss)), moved**0.5]
 
 
 # ----------------------------------------------------------------------------- NumPy pieces
@@ -331,7 +338,7 @@ def scalar_framework(mod: Any, data: dict) -> Callable[[], list]:
     return run
 
 
-def summarise_scalar(result: list) -> list[float]:
+def summarise_scalar(result: list, data: dict) -> list[float]:
     """Sums of d f/d a, d f/d b and d f/d c over all iterations."""
     grads = np.array([[float(as_array(g)) for g in row] for row in result], dtype=np.float64)
     return grads.sum(axis=0).tolist()
@@ -410,7 +417,7 @@ def chain_framework(mod: Any, data: dict) -> Callable[[], list]:
     return run
 
 
-def summarise_chain(result: list) -> list[float]:
+def summarise_chain(result: list, data: dict) -> list[float]:
     """The final value and d x / d x0 (both equal factor**ops)."""
     return [float(as_array(r)) for r in result]
 
@@ -434,7 +441,7 @@ class Workload:
     make_data: Callable[[dict], dict]
     framework: Callable[[Any, dict], Callable[[], Any]]
     numpy: Callable[[dict], Callable[[], Any]] | None
-    summarise: Callable[[Any], list[float]]
+    summarise: Callable[[Any, dict], list[float]]
     expected: Callable[[dict], list[float]] | None = None
     rtol: float = 1e-3
     target: tuple[str, float] | None = None  # (column, ratio engine/column must not exceed)

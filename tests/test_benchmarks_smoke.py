@@ -27,11 +27,11 @@ def test_workload_agrees_with_numpy_or_closed_form(name: str) -> None:
     data = workload.data("tiny")
     engine_run = prepare(workload, "engine", data)
     assert engine_run is not None
-    engine = workload.summarise(engine_run())
+    engine = workload.summarise(engine_run(), data)
     references = []
     numpy_run = prepare(workload, "numpy", data)
     if numpy_run is not None:
-        references.append(workload.summarise(numpy_run()))
+        references.append(workload.summarise(numpy_run(), data))
     if workload.expected is not None:
         references.append(workload.expected(data))
     assert references, f"{name} has nothing independent to compare with"
