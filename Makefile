@@ -30,12 +30,16 @@ course: $(VENV)/.installed  ## open the course in JupyterLab
 
 test: $(VENV)/.installed-test  ## lint, then every test (engine, nn, grading, demos, notebooks)
 	$(BIN)/ruff check .
+	$(BIN)/autograd-course build-exercises --check
 	$(BIN)/python -m pytest
 
 # Re-executes chapters/ and solutions/ in place (fresh kernel each, fixed environment), so the
 # saved outputs that `make test` checks with nbval are reproducible: run it twice, git diff is empty.
 notebooks: $(VENV)/.installed-test  ## re-run every chapter and solution notebook, saving outputs
 	$(BIN)/python tools/run_notebooks.py
+
+exercises: $(VENV)/.installed  ## regenerate exercises/ from solutions/ (solutions replaced by stubs)
+	$(BIN)/autograd-course build-exercises
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -116,7 +116,8 @@ def to_exercise(solution: NotebookNode, name: str = "notebook") -> NotebookNode:
             cell.source = replace_solutions(cell.source, where, _markdown_stub)
         cells.append(cell)
     nb.cells = cells
-    nb.metadata.pop("widgets", None)
+    for key in ("widgets", "language_info"):  # run-specific: Jupyter adds them back on save
+        nb.metadata.pop(key, None)
     return nb
 
 
