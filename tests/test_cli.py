@@ -61,18 +61,21 @@ def test_checkout_is_found_as_the_course():
     assert course_files.course_root() == ROOT
 
 
-def test_list_shows_each_real_notebook_with_its_heading(capsys):
+def test_list_shows_each_real_notebook_with_its_description(capsys):
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
     chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
     assert chapters, "no chapters to list"
     for path in chapters + sorted((ROOT / "exercises").glob("*.ipynb")):
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        first_md = next(c for c in cells if c["cell_type"] == "markdown")
-        source = "".join(first_md["source"])
-        heading = next(line for line in source.splitlines() if line.startswith("#"))
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        expected = nb["metadata"].get("autograd_course", {}).get("description")
+        if not expected:  # no description in the metadata: the first heading
+            first_md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+            source = "".join(first_md["source"])
+            heading = next(line for line in source.splitlines() if line.startswith("#"))
+            expected = heading.lstrip("#").strip()
         line = next(line for line in out.splitlines() if path.name in line)
-        assert line.split(path.name, 1)[1].strip() == heading.lstrip("#").strip()
+        assert line.split(path.name, 1)[1].strip() == expected
 
 
 def test_list_uses_metadata_then_first_heading(fake_course, capsys):

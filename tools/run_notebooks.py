@@ -85,6 +85,7 @@ def run_notebook(path: Path, timeout: int = 300) -> float:
         km=_current_env_kernel_manager(),
         timeout=timeout,
         record_timing=False,
+        coalesce_streams=True,  # one stdout block per cell, however the kernel flushed it
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     start = time.perf_counter()
