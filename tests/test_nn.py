@@ -570,3 +570,56 @@ def test_calculate_gain_and_fan_errors():
         init.kaiming_uniform_(ac.zeros(3))
     with pytest.raises(ValueError, match="Mode x not supported"):
         init.kaiming_uniform_(ac.zeros(3, 3), mode="x")
+
+
+# ----- linear: graph node, shapes and dtypes ----------------------------------------------------
+
+
+def test_linear_is_one_graph_node_named_as_in_pytorch():
+    lin = nn.Linear(2, 3)
+    out = lin(ac.ones(4, 2))
+    assert out.grad_fn.name() == "AddmmBackward0"
+    assert nn.Linear(2, 3, bias=False)(ac.ones(4, 2)).grad_fn.name() == "MmBackward0"
+    leaves = {id(node.variable) for node, _ in out.grad_fn.next_functions if node is not None}
+    assert leaves == {id(lin.weight), id(lin.bias)}  # the input needs no gradient
+
+
+def test_linear_on_a_batch_of_sequences():
+    rng = np.random.default_rng(3)
+    x = ac.tensor(rng.standard_normal((2, 5, 3)), requires_grad=True)
+    lin = nn.Linear(3, 4, dtype=ac.float64)
+    expected = arr(x) @ arr(lin.weight).T + arr(lin.bias)
+    np.testing.assert_allclose(arr(lin(x)), expected, rtol=1e-12)
+    assert gradcheck(F.linear, (x, lin.weight.detach().requires_grad_(), lin.bias.detach()))
+    assert gradcheck(
+        lambda v: F.linear(v, lin.weight.detach()),
+        (ac.tensor([1.0, 2.0, 3.0], requires_grad=True),),
+    )
+
+
+def test_linear_errors_are_pytorchs():
+    lin = nn.Linear(2, 3)
+    with pytest.raises(
+        RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(20x3 and 2x3\)"
+    ):
+        lin(ac.ones(5, 4, 3))
+    with pytest.raises(
+        RuntimeError, match="mat1 and mat2 must have the same dtype, but got float64 and float32"
+    ):
+        lin(ac.ones(4, 2, dtype=ac.float64))
+    with pytest.raises(
+        TypeError, match=r"linear\(\): argument 'input' \(position 1\) must be Tensor, not ndarray"
+    ):
+        lin(np.ones((4, 2), dtype=np.float32))
+    with pytest.raises(RuntimeError, match="at least 1D"):
+        lin(ac.tensor(1.0))
+
+
+def test_second_derivatives_through_linear():
+    from autograd_course.autograd import gradgradcheck
+
+    rng = np.random.default_rng(4)
+    x = ac.tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    w = ac.tensor(rng.standard_normal((4, 2)), requires_grad=True)
+    b = ac.tensor(rng.standard_normal(4), requires_grad=True)
+    assert gradgradcheck(lambda *a: F.linear(*a).tanh(), (x, w, b))

@@ -227,3 +227,58 @@ def test_mismatched_shapes_warn_as_pytorch_does(loss):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         loss(ac.zeros(3), ac.ones(3))  # equal shapes: no warning
+
+
+# ----- graph nodes and arguments that take no gradient -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "x", "names"),
+    [
+        (F.mse_loss, X, ["MseLossBackward0"] * 3),
+        (F.l1_loss, X, ["MeanBackward0", "SumBackward0", "AbsBackward0"]),
+        (F.binary_cross_entropy, P, ["BinaryCrossEntropyBackward0"] * 3),
+        (F.binary_cross_entropy_with_logits, X, ["BinaryCrossEntropyWithLogitsBackward0"] * 3),
+    ],
+)
+def test_loss_graph_nodes_are_named_as_in_pytorch(function, x, names):
+    xs = ac.tensor(x, requires_grad=True)
+    got = [function(xs, ac.tensor(T), reduction=r).grad_fn.name() for r in ("mean", "sum", "none")]
+    assert got == names
+
+
+def test_weights_cannot_require_grad():
+    w = ac.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'weight'"):
+        F.binary_cross_entropy(ac.tensor(P), ac.tensor(T), weight=w)
+    with pytest.raises(
+        RuntimeError, match="not differentiable with respect to argument 'pos_weight'"
+    ):
+        F.binary_cross_entropy_with_logits(ac.tensor(X), ac.tensor(T), pos_weight=w)
+    with pytest.raises(RuntimeError, match=r"doesn't match the broadcast shape \[2, 4, 3\]"):
+        F.binary_cross_entropy_with_logits(ac.tensor(X), ac.tensor(T), weight=ac.ones(2, 4, 3))
+
+
+def test_gradcheck_bce_with_logits_target_with_pos_weight_and_weight():
+    pw, w = ac.tensor([0.5, 2.0, 3.0]), ac.tensor(RNG.uniform(0.5, 2.0, (4, 3)))
+    x, y = ac.tensor(X, requires_grad=True), ac.tensor(RNG.uniform(size=(4, 3)), requires_grad=True)
+    for reduction in ("mean", "sum", "none"):
+        assert gradcheck(
+            lambda a, b, r=reduction: F.binary_cross_entropy_with_logits(
+                a, b, weight=w, pos_weight=pw, reduction=r
+            ),
+            (x, y),
+        )
+    assert gradcheck(
+        lambda a, b: F.binary_cross_entropy(a, b, weight=w), (ac.tensor(P, requires_grad=True), y)
+    )
+
+
+def test_mse_with_broadcast_shapes_reduces_gradients_to_each_input():
+    x = ac.tensor([[1.0], [2.0], [3.0]], requires_grad=True)
+    y = ac.tensor([0.0, 1.0], requires_grad=True)
+    with pytest.warns(UserWarning):
+        F.mse_loss(x, y, reduction="sum").backward()
+    diff = np.array([[1.0], [2.0], [3.0]]) - np.array([0.0, 1.0])  # broadcast to (3, 2)
+    np.testing.assert_allclose(arr(x.grad), (2 * diff).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(arr(y.grad), (-2 * diff).sum(axis=0))

@@ -1,12 +1,17 @@
 """Stateless versions of the layers and losses, as ``torch.nn.functional`` (``import ... as F``).
 
-Everything here is built from the engine's tensor operations, so gradients (and gradients of
-gradients, with ``create_graph=True``) come from autograd. The one exception is binary cross
-entropy, whose gradient PyTorch computes with a formula that stays finite at p = 0 and p = 1.
+Where PyTorch records an operation as one graph node with a hand-written derivative
+(``linear`` is ``AddmmBackward0``, ``mse_loss`` is ``MseLossBackward0``, the two binary cross
+entropies likewise), so do we: each is a ``Function`` with its forward and backward side by
+side, and the same node name. One node instead of several also keeps training fast. The
+backward formulas use tensor operations, so ``create_graph=True`` still gives second
+derivatives. Everything else (``l1_loss``, the activations, ``dropout``) is composed from
+tensor operations, exactly as PyTorch composes it, and autograd derives the gradient.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -18,13 +23,75 @@ from ..tensor import Tensor, from_numpy
 _REDUCTIONS = ("mean", "sum", "none")
 
 
+def _values(t: Tensor | None) -> np.ndarray | None:
+    """A tensor's values as a NumPy array (shared, not copied) for a forward computation."""
+    return None if t is None else t.detach().numpy()
+
+
 # ----- layers ----------------------------------------------------------------------------
+
+
+class LinearFunction(Function):
+    """y = x Wᵀ + b, for x of shape (..., in_features) and W of shape (out_features, in).
+
+    With G = dL/dy and the samples as rows: dL/dx = G W, dL/dW = Gᵀ x, dL/db = G summed over
+    the samples (b was added to every row, so every row's gradient reaches it).
+    """
+
+    _node_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx: Function, input: Tensor, weight: Tensor, bias: Tensor | None) -> np.ndarray:
+        ctx.save_for_backward(input, weight)
+        if bias is None:
+            ctx._node_name = "MmBackward0"
+        output = _values(input) @ _values(weight).T
+        if bias is not None:
+            output += _values(bias)  # output is a new array: adding in place is safe
+        return output
+
+    @staticmethod
+    def backward(ctx: Function, grad: Tensor) -> tuple[Tensor | None, ...]:
+        input, weight = ctx.saved_tensors
+        need_input, need_weight, need_bias = ctx.needs_input_grad
+        # Rows are samples: any leading dimensions (a batch of sequences, say) are flattened.
+        grad_rows = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
+        grad_input = grad @ weight if need_input else None
+        grad_weight = None
+        if need_weight:
+            input_rows = input if input.ndim == 2 else input.reshape(-1, input.shape[-1])
+            grad_weight = grad_rows.mT @ input_rows
+        grad_bias = grad_rows.sum(0) if need_bias else None
+        return grad_input, grad_weight, grad_bias
+
+    @classmethod
+    def _shape_error(cls, args: tuple, err: ValueError) -> str:
+        input, weight = args[0], args[1]
+        rows = math.prod(input.shape[:-1])
+        return (
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[1]}x{weight.shape[0]}): the input's last size must be the layer's "
+            f"in_features ({weight.shape[1]})"
+        )
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``: weight has shape (out_features, in_features), as in PyTorch."""
-    output = input @ weight.T
-    return output if bias is None else output + bias
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"linear(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    if input.dim() == 0:
+        raise RuntimeError(
+            f"both arguments to linear need to be at least 1D, but they are 0D and {weight.dim()}D"
+        )
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {input.dtype.name} and "
+            f"{weight.dtype.name} (convert the input, e.g. x.float() or "
+            "autograd_course.tensor(data, dtype=autograd_course.float32))"
+        )
+    return LinearFunction.apply(input, weight, bias)
 
 
 def relu(input: Tensor) -> Tensor:
@@ -66,28 +133,18 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         )
     if not training or p == 0.0:
         return input
-    dtype = input.detach().numpy().dtype
     keep = _random.generator().random(tuple(input.shape)) >= p  # True with probability 1 - p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return input * from_numpy((keep * scale).astype(dtype))
+    return input * from_numpy((keep * scale).astype(_values(input).dtype))
 
 
-# ----- losses ------------------------------------------------------------------------------
+# ----- losses: shared checks ------------------------------------------------------------------
 
 
 def _check_reduction(reduction: str) -> None:
     """Reject an unknown reduction before any work is done."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    """Apply the loss's (already checked) ``reduction``: average, total, or one per element."""
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
 
 
 def _warn_if_sizes_differ(input: Tensor, target: Tensor) -> None:
@@ -101,50 +158,130 @@ def _warn_if_sizes_differ(input: Tensor, target: Tensor) -> None:
         )
 
 
+def _check_not_differentiable(function: str, **tensors: Tensor | None) -> None:
+    """PyTorch gives no gradient for a loss's ``weight`` or ``pos_weight``; say so up front."""
+    for name, t in tensors.items():
+        if t is not None and t.requires_grad:
+            raise RuntimeError(
+                f"The function '{function}' is not differentiable with respect to argument "
+                f"'{name}'. This input cannot have requires_grad True."
+            )
+
+
+def _reduce_values(loss: np.ndarray, reduction: str) -> np.ndarray:
+    """The forward half of a reduction: average, total, or one value per element."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _spread(grad: Tensor, reduction: str, count: int) -> Tensor:
+    """The backward half: each element receives grad (sum), grad / count (mean) or its own."""
+    return grad / count if reduction == "mean" else grad
+
+
+def _weighted(values: np.ndarray, weight: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+    """Multiply by an optional weight, which may broadcast to the loss's shape but not beyond."""
+    if weight is None:
+        return values
+    values = values * weight
+    if values.shape != shape:
+        raise RuntimeError(
+            f"output with shape {list(shape)} doesn't match the broadcast shape "
+            f"{list(values.shape)}"
+        )
+    return values
+
+
+# ----- mean squared error and L1 -------------------------------------------------------------
+
+
+class MSELossFunction(Function):
+    """(x - y)² per element, then reduced; d/dx = 2 (x - y), d/dy = -2 (x - y)."""
+
+    _node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx: Function, input: Tensor, target: Tensor, reduction: str) -> np.ndarray:
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        diff = _values(input) - _values(target)
+        ctx.count = diff.size
+        return _reduce_values(diff * diff, reduction)
+
+    @staticmethod
+    def backward(ctx: Function, grad: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
+        input, target = ctx.saved_tensors
+        need_input, need_target, _ = ctx.needs_input_grad
+        grad_diff = (input - target) * (2 * _spread(grad, ctx.reduction, ctx.count))
+        # Shapes may differ (with a warning): reduce each gradient back to its input's shape.
+        grad_input = grad_diff.sum_to_size(input.shape) if need_input else None
+        grad_target = -grad_diff.sum_to_size(target.shape) if need_target else None
+        return grad_input, grad_target, None
+
+
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error: mean((input - target)^2)."""
     _check_reduction(reduction)
     _warn_if_sizes_differ(input, target)
-    return _reduce((input - target).square(), reduction)
+    return MSELossFunction.apply(input, target, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean absolute error: mean(|input - target|)."""
+    """Mean absolute error: mean(|input - target|), composed from tensor operations."""
     _check_reduction(reduction)
     _warn_if_sizes_differ(input, target)
-    return _reduce((input - target).abs(), reduction)
+    loss = (input - target).abs()
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
 
 
-class BinaryCrossEntropy(Function):
-    """-(y log p + (1 - y) log(1 - p)) with each log clamped at -100, as PyTorch computes it.
+# ----- binary cross entropy ------------------------------------------------------------------
 
-    Written as a Function because composing ``clamp(log(p), min=-100)`` gives a nan gradient
-    at p = 0 or p = 1 (the clamp passes 0, the log's derivative is 1/0 = inf, and 0 * inf is
-    nan); PyTorch instead uses the closed form (p - y) / max(p (1 - p), 1e-12), as we do.
+
+def _clamped_log(values: np.ndarray) -> np.ndarray:
+    """log(x), but never below -100 (so log(0) = -100, not -inf), as PyTorch's BCELoss."""
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(values), -100)
+
+
+class BinaryCrossEntropyFunction(Function):
+    """-(y log p + (1 - y) log(1 - p)) per element, each log clamped at -100, then reduced.
+
+    d/dp = (p - y) / (p (1 - p)), with the denominator kept >= 1e-12 so that it stays finite
+    at p = 0 and p = 1 (as PyTorch's). Composing clamp(log(p), min=-100) from tensor
+    operations would give nan there instead: the clamp passes a gradient of 0, log's
+    derivative 1/p is inf, and 0 * inf = nan.
     """
 
+    _node_name = "BinaryCrossEntropyBackward0"
+
     @staticmethod
-    def forward(ctx: Function, p: Tensor, y: Tensor) -> Tensor:
-        if ((p < 0) | (p > 1)).any():
+    def forward(ctx: Function, p: Tensor, y: Tensor, weight: Tensor | None, reduction: str):
+        pv, yv = _values(p), _values(y)
+        if ((pv < 0) | (pv > 1)).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
-        ctx.save_for_backward(p, y)
-        return -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p))
+        ctx.save_for_backward(p, y, weight)
+        ctx.reduction, ctx.count = reduction, pv.size
+        loss = -(yv * _clamped_log(pv) + (1 - yv) * _clamped_log(1 - pv))
+        return _reduce_values(_weighted(loss, _values(weight), pv.shape), reduction)
 
     @staticmethod
-    def backward(ctx: Function, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
-        p, y = ctx.saved_tensors
-        grad_p = grad_y = None
-        if ctx.needs_input_grad[0]:
-            grad_p = grad * (p - y) / (p * (1 - p)).clamp(min=1e-12)
-        if ctx.needs_input_grad[1]:
-            grad_y = grad * (_clamped_log(1 - p) - _clamped_log(p))
-        return grad_p, grad_y
-
-
-def _clamped_log(x: Tensor) -> Tensor:
-    """log(x), but never below -100 (so log(0) = -100, not -inf), without NumPy's warning."""
-    with np.errstate(divide="ignore"):
-        return x.log().clamp(min=-100)
+    def backward(ctx: Function, grad: Tensor) -> tuple[Tensor | None, ...]:
+        p, y, weight = ctx.saved_tensors
+        need_p, need_y = ctx.needs_input_grad[:2]
+        grad = _spread(grad, ctx.reduction, ctx.count)
+        if weight is not None:
+            grad = grad * weight
+        grad_p = grad * (p - y) / (p * (1 - p)).clamp(min=1e-12) if need_p else None
+        grad_y = None
+        if need_y:  # d/dy = log(1 - p) - log(p), with the same clamps as the forward
+            with np.errstate(divide="ignore"):
+                grad_y = grad * ((1 - p).log().clamp(min=-100) - p.log().clamp(min=-100))
+        return grad_p, grad_y, None, None
 
 
 def binary_cross_entropy(
@@ -157,10 +294,55 @@ def binary_cross_entropy(
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}) is deprecated. Please ensure they have the same size."
         )
-    loss = BinaryCrossEntropy.apply(input, target)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    _check_not_differentiable("binary_cross_entropy", weight=weight)
+    return BinaryCrossEntropyFunction.apply(input, target, weight, reduction)
+
+
+class BinaryCrossEntropyWithLogitsFunction(Function):
+    """Binary cross entropy of sigmoid(x), computed without ever forming sigmoid(x).
+
+    With s(x) = log(1 + exp(-x)) = -log(sigmoid(x)), the loss per element is
+    (1 - y) x + s(x), or with ``pos_weight`` (1 - y) x + (1 + (pos_weight - 1) y) s(x).
+    NumPy's logaddexp(0, -x) evaluates s without overflow, so logits of +-1000 are fine.
+    The gradient is simply d/dx = sigmoid(x) - y, or with pos_weight
+    (pos_weight y + 1 - y) sigmoid(x) - pos_weight y; d/dy = -x + (pos_weight - 1) s(x).
+    """
+
+    _node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x: Tensor, y: Tensor, weight: Tensor | None, pos_weight, reduction: str):
+        ctx.save_for_backward(x, y, weight, pos_weight)
+        ctx.reduction = reduction
+        xv, yv, pw = _values(x), _values(y), _values(pos_weight)
+        ctx.count = xv.size
+        s = np.logaddexp(0, -xv)
+        if pw is None:
+            loss = (1 - yv) * xv + s
+        else:
+            loss = (1 - yv) * xv + (1 + (pw - 1) * yv) * s
+        return _reduce_values(_weighted(loss, _values(weight), xv.shape), reduction)
+
+    @staticmethod
+    def backward(ctx: Function, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, y, weight, pos_weight = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad[:2]
+        grad = _spread(grad, ctx.reduction, ctx.count)
+        if weight is not None:
+            grad = grad * weight
+        grad_x = grad_y = None
+        if need_x:
+            if pos_weight is None:
+                grad_x = grad * (x.sigmoid() - y)
+            else:
+                weighted_y = pos_weight * y
+                grad_x = grad * ((weighted_y + 1 - y) * x.sigmoid() - weighted_y)
+        if need_y:
+            grad_y = -grad * x
+            if pos_weight is not None:
+                s = (-x).relu() + (1 + (-x.abs()).exp()).log()  # log(1 + exp(-x)), stably
+                grad_y = grad_y + grad * (pos_weight - 1) * s
+        return grad_x, grad_y, None, None, None
 
 
 def binary_cross_entropy_with_logits(
@@ -170,25 +352,13 @@ def binary_cross_entropy_with_logits(
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
-    """Binary cross entropy of sigmoid(input), computed without ever forming sigmoid(input).
-
-    With s(x) = log(1 + exp(-x)) = -log(sigmoid(x)), the loss is (1 - y) x + s(x), and with
-    ``pos_weight`` (1 - y) x + (1 + (pos_weight - 1) y) s(x). We evaluate s stably as
-    max(-x, 0) + log(1 + exp(-|x|)): exp never sees a positive argument, so logits of +-1000
-    give finite values and gradients. max(-x, 0) is written (|x| - x) / 2 so that autograd
-    gets the exact gradient sigmoid(x) - y even at x = 0, where max and |x| have kinks.
-    """
+    """Sigmoid and binary cross entropy in one, stable for any logit ``input``."""
     _check_reduction(reduction)
     if target.shape != input.shape:
         raise ValueError(
             f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})"
         )
-    abs_x = input.abs()
-    log_one_plus_exp_neg_x = 0.5 * (abs_x - input) + (1 + (-abs_x).exp()).log()
-    if pos_weight is None:
-        loss = (1 - target) * input + log_one_plus_exp_neg_x
-    else:
-        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_one_plus_exp_neg_x
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    _check_not_differentiable(
+        "binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight
+    )
+    return BinaryCrossEntropyWithLogitsFunction.apply(input, target, weight, pos_weight, reduction)

@@ -25,7 +25,7 @@ _LINEAR_GAINS = (
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The factor by which a nonlinearity shrinks a signal's spread, which init makes up for."""
     if nonlinearity in _LINEAR_GAINS:
-        return 1.0
+        return 1
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from ..autograd.grad_mode import no_grad
-from ..tensor import Tensor, zeros_like
+from ..tensor import Tensor, from_numpy, zeros_like
 from .optimizer import Optimizer
 
 
@@ -58,8 +60,7 @@ class Adam(Optimizer):
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
             weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
             for param in group["params"]:
-                grad = param.grad
-                if grad is None:
+                if param.grad is None:
                     continue
                 state = self.state[param]
                 if not state:  # first step: both running averages start at zero
@@ -70,19 +71,26 @@ class Adam(Optimizer):
                         state["max_exp_avg_sq"] = zeros_like(param)
                 state["step"] += 1
                 step = state["step"]
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
 
+                # The arithmetic runs on NumPy views of the gradient and of the state tensors
+                # (updated in place): the same operations as PyTorch's exp_avg.mul_(beta1)...,
+                # without a tensor operation's overhead for each of them.
+                grad = param.grad.detach().numpy()
                 if weight_decay != 0:
-                    grad = grad.add(param, alpha=weight_decay)
-                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                    grad = grad + weight_decay * param.detach().numpy()
+                exp_avg, exp_avg_sq = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+                exp_avg *= beta1
+                exp_avg += (1 - beta1) * grad
+                exp_avg_sq *= beta2
+                exp_avg_sq += (1 - beta2) * grad * grad
 
                 bias_correction1 = 1 - beta1**step
                 bias_correction2_sqrt = (1 - beta2**step) ** 0.5
                 if amsgrad:
-                    max_exp_avg_sq = state["max_exp_avg_sq"]
-                    max_exp_avg_sq.copy_(max_exp_avg_sq.maximum(exp_avg_sq))
+                    max_exp_avg_sq = state["max_exp_avg_sq"].numpy()
+                    np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
                     exp_avg_sq = max_exp_avg_sq
-                denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-                param.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
+                denom = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
+                # The parameter itself changes through the engine (its version counter moves).
+                param.add_(from_numpy(exp_avg / denom), alpha=-lr / bias_correction1)
         return loss
