@@ -74,7 +74,8 @@ def test_list_shows_each_real_notebook_with_its_description(capsys):
             source = "".join(first_md["source"])
             heading = next(line for line in source.splitlines() if line.startswith("#"))
             expected = heading.lstrip("#").strip()
-        line = next(line for line in out.splitlines() if path.name in line)
+        section = out.split(f"\n{path.parent.name}/\n", 1)[1].split("\n\n", 1)[0]
+        line = next(line for line in section.splitlines() if path.name in line)
         assert line.split(path.name, 1)[1].strip() == expected
 
 
