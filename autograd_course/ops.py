@@ -22,6 +22,11 @@ from .tensor import Tensor, _dims, _make
 _IGNORE_FP_ERRORS = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
 
 
+def _zero(like: Tensor) -> Tensor:
+    """A 0-d zero of ``like``'s dtype (for where(mask, grad, 0))."""
+    return _make(np.zeros((), dtype=like._array.dtype))
+
+
 def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Reduce a broadcast gradient back to ``shape`` (a no-op when it already fits)."""
     return grad if grad._array.shape == shape else SumToSize.apply(grad, shape)
@@ -132,6 +137,8 @@ class PowScalar(Function):
     def forward(ctx, x, exponent):
         ctx.save_for_backward(x)
         ctx.exponent = exponent
+        if type(exponent) is int and exponent >= 0:  # x**2 and the like cannot divide by 0
+            return x._array**exponent
         with np.errstate(**_IGNORE_FP_ERRORS):
             return x._array**exponent
 
@@ -347,7 +354,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * _make(out._array > 0).to(grad._array.dtype)
+        return Where.apply(_make(out._array > 0), grad, _zero(grad))
 
 
 class Clamp(Function):
@@ -638,7 +645,8 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx, x, axes, node_name):
-        ctx.inverse, ctx._node_name = tuple(np.argsort(axes)), node_name
+        ctx.inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
+        ctx._node_name = node_name
         return x._array.transpose(axes)
 
     @staticmethod
@@ -813,7 +821,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx, grad):
         _, need_a, need_b = ctx.needs_input_grad
-        zero = _make(np.zeros((), dtype=grad._array.dtype))
+        zero = _zero(grad)
         cond = _make(ctx.condition)
         return (
             None,

@@ -626,10 +626,10 @@ class Tensor:
         )
 
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
-        return self._inplace(ops.Add, other * alpha if alpha != 1 else other, np.add)
+        return self._inplace(ops.Add, _scaled(other, alpha), np.add)
 
     def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
-        return self._inplace(ops.Sub, other * alpha if alpha != 1 else other, np.subtract)
+        return self._inplace(ops.Sub, _scaled(other, alpha), np.subtract)
 
     def mul_(self, other: Any) -> Tensor:
         return self._inplace(ops.Mul, other, np.multiply)
@@ -643,9 +643,15 @@ class Tensor:
     __itruediv__ = div_
 
     def addcmul_(self, tensor1: Tensor, tensor2: Tensor, value: Any = 1) -> Tensor:
+        """self += value * tensor1 * tensor2 (Adam's update of its second moment)."""
+        if not _GradMode.enabled:  # optimizers: plain NumPy, no intermediate tensors
+            return self.add_(tensor1._array * tensor2._array * value)
         return self.add_(tensor1 * tensor2 * value)
 
     def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, value: Any = 1) -> Tensor:
+        """self += value * tensor1 / tensor2 (Adam's parameter update)."""
+        if not _GradMode.enabled:
+            return self.add_(tensor1._array / tensor2._array * value)
         return self.add_(tensor1 / tensor2 * value)
 
     def _fill_from(self, make: Callable[[], np.ndarray]) -> Tensor:
@@ -749,6 +755,13 @@ def _unwrap(value: Any) -> Any:
     return value._array if isinstance(value, Tensor) else value
 
 
+def _scaled(other: Any, alpha: Any) -> Any:
+    """``other * alpha`` for add_/sub_; plain NumPy outside grad mode (an optimizer's step)."""
+    if alpha == 1:
+        return other
+    return _unwrap(other) * alpha if not _GradMode.enabled else other * alpha
+
+
 def _copy_into(target: np.ndarray, values: np.ndarray) -> None:
     np.copyto(target, values, casting="same_kind")
 
@@ -777,6 +790,8 @@ def _default_array(data: Any) -> np.ndarray:
 def _scalar_tensor(value: Any, like: Tensor) -> Tensor:
     """A Python number next to a tensor takes the tensor's kind, as in PyTorch (2 * x)."""
     kind = like._array.dtype.kind
+    if type(value) is float and kind == "f":  # the common case, decided without ABC checks
+        return _make(np.array(value, dtype=like._array.dtype))
     if isinstance(value, bool | np.bool_):
         dtype = like._array.dtype
     elif isinstance(value, numbers.Integral):

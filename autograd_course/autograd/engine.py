@@ -68,23 +68,24 @@ def _execute(
 ) -> None:
     """Run the backward pass from ``roots``; with ``capture``, record gradients arriving at
     those nodes instead of accumulating into leaves (that is ``autograd.grad``)."""
-    # 1. How many edges lead into each node.
-    dependencies: dict[Any, int] = {}
-    stack = [node for node, _ in roots]
-    seen = set(stack)
+    # 1. How many edges lead into each node (a node is pushed once: when first met).
+    root_nodes = list(dict.fromkeys(node for node, _ in roots))
+    dependencies: dict[Any, int] = dict.fromkeys(root_nodes, 0)
+    stack = list(root_nodes)
     while stack:
         for child in stack.pop()._next:
             if child:
-                dependencies[child] = dependencies.get(child, 0) + 1
-                if child not in seen:
-                    seen.add(child)
+                if child in dependencies:
+                    dependencies[child] += 1
+                else:
+                    dependencies[child] = 1
                     stack.append(child)
 
     # 2. Visit nodes once all their gradient has arrived.
     pending: dict[Any, Tensor] = {}
     for node, grad in roots:
         pending[node] = pending[node] + grad if node in pending else grad
-    ready = [node for node in dict.fromkeys(n for n, _ in roots) if node not in dependencies]
+    ready = [node for node in root_nodes if dependencies[node] == 0]
     previous_mode = _GradMode.enabled
     _GradMode.enabled = create_graph  # record the backward ops only for higher derivatives
     try:
@@ -108,8 +109,9 @@ def _execute(
                     continue
                 if g is not None:
                     pending[child] = pending[child] + g if child in pending else g
-                dependencies[child] -= 1
-                if dependencies[child] == 0:
+                remaining = dependencies[child] - 1
+                dependencies[child] = remaining
+                if remaining == 0:
                     ready.append(child)
     finally:
         _GradMode.enabled = previous_mode

@@ -59,6 +59,8 @@ class Function:
     # ---- the context API used inside forward/backward ------------------------------------
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for backward; their versions are checked when they are read back."""
+        if True not in self.needs_input_grad:  # not recorded: no backward will read them
+            return
         self._saved = tensors
         self._saved_versions = [t._version[0] if t is not None else 0 for t in tensors]
 
