@@ -267,17 +267,29 @@ def decision_boundary(
     title: str | None = None,
     ax: Axes | None = None,
     resolution: int = 200,
+    extent: tuple[float, float, float, float] | None = None,
 ) -> Axes:
-    """Shade a 2-D classifier's probability of class 1, draw its 0.5 contour and the points."""
+    """Shade a 2-D classifier's probability of class 1, draw its 0.5 contour and the points.
+
+    `extent` = (x1_min, x1_max, x2_min, x2_max) fixes the shaded region (e.g. the same for a
+    training and a test plot); by default it is the points' range plus a margin.
+    """
     ax = _axes(ax)
     points = _to_numpy(X).astype(np.float64)
     if points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(f"decision_boundary needs 2-D points of shape (n, 2), got {points.shape}")
     labels = _column(y)
-    lo, hi = points.min(axis=0), points.max(axis=0)
-    margin = 0.1 * (hi - lo) + 0.25
-    gx = np.linspace(lo[0] - margin[0], hi[0] + margin[0], resolution)
-    gy = np.linspace(lo[1] - margin[1], hi[1] + margin[1], resolution)
+    if extent is None:
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        margin = 0.1 * (hi - lo) + 0.25
+        extent = (lo[0] - margin[0], hi[0] + margin[0], lo[1] - margin[1], hi[1] + margin[1])
+    x1_min, x1_max, x2_min, x2_max = (float(v) for v in extent)
+    if not (x1_min < x1_max and x2_min < x2_max):
+        raise ValueError(
+            f"extent must be (x1_min, x1_max, x2_min, x2_max) with min < max, got {extent}"
+        )
+    gx = np.linspace(x1_min, x1_max, resolution)
+    gy = np.linspace(x2_min, x2_max, resolution)
     xx, yy = np.meshgrid(gx, gy)
     grid = ac.tensor(np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32))
     with ac.no_grad():
@@ -289,15 +301,24 @@ def decision_boundary(
             "it should map an (n, 2) tensor to probabilities of shape (n, 1)"
         )
     zz = zz.reshape(xx.shape)
-    shade = ax.contourf(xx, yy, zz, levels=np.linspace(0.0, 1.0, 11), cmap="RdBu_r", alpha=0.55)
+    shade = ax.contourf(xx, yy, zz, levels=np.linspace(0.0, 1.0, 11), cmap="RdBu_r", alpha=0.45)
     ax.contour(xx, yy, zz, levels=[0.5], colors="k", linewidths=2.0)
-    classes(points, labels, ax=ax)
+    classes(points, labels, ax=ax, edgecolor="0.1")
+    ax.set_xlim(x1_min, x1_max)
+    ax.set_ylim(x2_min, x2_max)
     ax.figure.colorbar(shade, ax=ax, label="predicted P(class 1)")
     ax.set_title(title if title is not None else "Decision boundary (black line: P = 0.5)")
     return ax
 
 
-def classes(X: Any, y: Any, *, title: str | None = None, ax: Axes | None = None) -> Axes:
+def classes(
+    X: Any,
+    y: Any,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+    edgecolor: str = "white",
+) -> Axes:
     """Scatter labelled 2-D points, one colour per class (0 and 1)."""
     ax = _axes(ax)
     points = _to_numpy(X).astype(np.float64)
@@ -312,7 +333,8 @@ def classes(X: Any, y: Any, *, title: str | None = None, ax: Axes | None = None)
             points[mask, 0],
             points[mask, 1],
             color=color,
-            edgecolor="white",
+            edgecolor=edgecolor,
+            linewidth=0.6,
             s=40 if len(points) < 50 else 24,
             label=f"class {cls}",
             zorder=3,
@@ -320,7 +342,7 @@ def classes(X: Any, y: Any, *, title: str | None = None, ax: Axes | None = None)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title(title if title is not None else "Labelled points")
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")
     return ax
 
 

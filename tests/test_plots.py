@@ -215,6 +215,27 @@ def test_decision_boundary_contour_shading_and_points():
     assert ax.figure.axes[1].get_ylabel() == "predicted P(class 1)"
 
 
+def test_decision_boundary_extent_sets_the_grid_and_limits():
+    seen = []
+
+    def predict_proba(points):
+        seen.append(points.numpy())
+        return ac.full((points.shape[0], 1), 0.25)
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    ax = plots.decision_boundary(predict_proba, X, [0, 1], resolution=11, extent=(-2, 3, -1, 4))
+    grid = seen[0]
+    assert grid.shape == (121, 2)
+    assert (grid[:, 0].min(), grid[:, 0].max()) == (-2.0, 3.0)
+    assert (grid[:, 1].min(), grid[:, 1].max()) == (-1.0, 4.0)
+    assert ax.get_xlim() == (-2.0, 3.0) and ax.get_ylim() == (-1.0, 4.0)
+    # A constant probability below 0.5 has no 0.5 contour line.
+    boundary = [c for c in ax.collections if hasattr(c, "levels") and list(c.levels) == [0.5]]
+    assert all(len(p.vertices) == 0 for c in boundary for p in c.get_paths())
+    with pytest.raises(ValueError, match="min < max"):
+        plots.decision_boundary(predict_proba, X, [0, 1], extent=(1, 0, 0, 1))
+
+
 def test_decision_boundary_wrong_output_size_is_explained():
     X = np.zeros((3, 2), dtype=np.float32)
     with pytest.raises(ValueError, match=r"shape \(n, 1\)"):
