@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -40,6 +41,8 @@ KILL_GRACE = 5.0
 MAX_KERNELS = 4
 #: Largest probe result file read back, in bytes.
 MAX_RESULT_BYTES = 20_000_000
+#: The kernel's temporary file name in SyntaxError messages, e.g. "(3628496344.py, line 1)".
+_TEMP_FILE = re.compile(r"\(\d+\.py, line (\d+)\)")
 #: Environment of the student's kernel: the same as the course's notebooks are checked in.
 KERNEL_ENV = {
     "PYTHONHASHSEED": "0",
@@ -349,7 +352,8 @@ def _record(run: CellRun, client: _CappedClient, position: int, outcome: str) ->
     elif reply.get("status") == "error":
         run.status = "error"
         run.ename = task_base._short(reply.get("ename", ""))
-        run.evalue = task_base._short(reply.get("evalue", ""))
+        # a SyntaxError names the kernel's temporary file: keep only the line number
+        run.evalue = _TEMP_FILE.sub(r"(line \1)", task_base._short(reply.get("evalue", "")))
     else:
         run.status = "ok"
 

@@ -258,7 +258,7 @@ def _verify_step(raw):
 
 def _diagnose_first_step(got_w: float, got_b: float) -> None:
     """Say what is wrong with the first update, if anything."""
-    (w, b), w_moved, b_moved = _descent(1)[1][0], got_w != _W0, got_b != _B0
+    (w, b), w_moved, b_moved = _descent(1)[1][0], not close(got_w, _W0), not close(got_b, _B0)
     if not w_moved and not b_moved:
         raise Fail("step() left w and b unchanged: update each parameter by −lr × its gradient")
     if not (w_moved and b_moved):
@@ -309,7 +309,7 @@ def _verify_train(raw):
     got = as_numbers(losses, "the losses", _EPOCHS)
     w, b = as_number(raw["w"], "weight"), as_number(raw["b"], "bias")
     want, params = _descent(_EPOCHS)
-    if w == _W0 and b == _B0:
+    if close([w, b], [_W0, _B0]):
         raise Fail(
             "the model's parameters did not change: step an optim.SGD built on model.parameters()"
         )

@@ -1,0 +1,493 @@
+"""Grading building blocks, in this process (no kernel): raw-value transport, scoring, check()
+feedback, and each exercise's tasks on right, wrong and unfinished answers.
+
+Expected values here are worked out independently (closed forms written in the test), never
+taken from the task modules under test.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd_course as ac
+from autograd_course import nn, optim
+from autograd_course.grading import check, registry
+from autograd_course.grading.tasks import base
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
+
+
+def outcome(task_id: str, answer) -> base.Result:
+    """Probe and verify one answer here, exactly as check() does."""
+    task = registry.find_task(task_id)
+    return base.evaluate(task, base.run_probe(task.probe, answer, limit=20))
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError(base.STUB_MESSAGE)
+
+
+# -- transport --------------------------------------------------------------------------------
+
+
+def test_encode_is_json_for_every_plain_value():
+    value = {
+        "n": None,
+        "t": True,
+        "f": False,
+        "i": -12,
+        "x": 0.1,
+        "nan": float("nan"),
+        "inf": float("inf"),
+        "-inf": float("-inf"),
+        "s": 'quote " backslash \\ newline \n tab \t é ∂ 😀',
+        "list": [1, [2.5, "a"], (3,)],
+    }
+    decoded = json.loads(base.encode(value))
+    assert decoded["n"] is None and decoded["t"] is True and decoded["f"] is False
+    assert decoded["i"] == -12 and decoded["x"] == 0.1
+    assert math.isnan(decoded["nan"]) and decoded["inf"] == math.inf
+    assert decoded["-inf"] == -math.inf
+    assert decoded["s"] == value["s"]
+    assert decoded["list"] == [1, [2.5, "a"], [3]]
+
+
+def test_encode_never_calls_the_json_module(monkeypatch):
+    monkeypatch.setattr(json, "dumps", None)
+    assert base.encode([1.5, "x"]) == '[1.5,"x"]'
+
+
+def test_describe_reads_tensors_arrays_and_containers():
+    x = ac.tensor([[1.0, 2.0]], requires_grad=True)
+    y = (x * 2).sum()
+    info = base.describe(y)
+    assert info["kind"] == "tensor" and info["shape"] == [] and info["values"] == [6.0]
+    assert info["grad_fn"] == "SumBackward0" and info["requires_grad"] and not info["is_leaf"]
+    assert base.describe(np.arange(3))["values"] == [0.0, 1.0, 2.0]
+    assert base.describe((1, None))["items"] == [{"kind": "number", "value": 1.0}, {"kind": "none"}]
+    assert base.describe(object())["kind"] == "other"
+    big = base.describe(np.zeros(base.MAX_VALUES + 1))
+    assert big["values"] is None and big["shape"] == [base.MAX_VALUES + 1]
+
+
+def test_run_probe_turns_every_failure_into_a_description():
+    assert base.run_probe(lambda a: a(), stub, 5)["status"] == "not_implemented"
+
+    def boom():
+        raise ValueError("bad\nthing")
+
+    envelope = base.run_probe(lambda a: a(), boom, 5)
+    assert envelope["status"] == "error"
+    assert envelope["error"] == {
+        "type": "ValueError",
+        "message": "bad thing",
+        "during": "",
+        "limit": 5,
+    }
+    assert base.run_probe(lambda a: a(), lambda: exit(3), 5)["status"] == "error"  # SystemExit
+
+    def forever():
+        while True:
+            pass
+
+    assert base.run_probe(lambda a: a(), forever, 0.2)["status"] == "timeout"
+
+
+def test_run_probe_swallows_student_prints(capsys):
+    base.run_probe(lambda a: a(), lambda: print("noise"), 5)
+    assert capsys.readouterr().out == ""
+
+
+def test_evaluate_scores_no_result_as_a_failure():
+    task = registry.find_task("mse")
+    for envelope in (None, {}, {"status": "weird"}, "text"):
+        result = base.evaluate(task, envelope)
+        assert result.score == 0 and result.status == "no_result"
+        assert "no check ran" in result.feedback
+
+
+def test_evaluate_survives_a_verify_step_that_crashes():
+    task = base.Task("t", 2, "x", "d", probe=lambda a: a, verify=lambda raw: raw["missing"])
+    result = base.evaluate(task, {"status": "ok", "raw": {}})
+    assert result.score == 0 and "could not be checked" in result.feedback
+
+
+def test_partial_credit_is_clamped_to_the_task_points():
+    def verify(raw):
+        raise base.Fail("half", score=raw)
+
+    task = base.Task("t", 2, "x", "d", probe=lambda a: a, verify=verify)
+    assert base.evaluate(task, {"status": "ok", "raw": 1}).score == 1
+    assert base.evaluate(task, {"status": "ok", "raw": 5}).score == 2
+    assert base.evaluate(task, {"status": "ok", "raw": -1}).score == 0
+
+
+# -- registry and check() ---------------------------------------------------------------------
+
+
+def test_every_exercise_has_at_least_four_tasks_with_unique_ids_and_points():
+    ids = []
+    for exercise_id in registry.EXERCISES:
+        exercise = registry.get(exercise_id)
+        assert len(exercise.tasks) >= 4, exercise_id
+        for task in exercise.tasks:
+            assert task.points > 0 and task.answer.isidentifier() and task.description
+            ids.append(task.id)
+    assert len(ids) == len(set(ids)), "task ids must be unique across exercises"
+
+
+def test_unknown_exercise_names_the_known_ones():
+    with pytest.raises(KeyError, match="01_scalar_gradients"):
+        registry.get("99_nothing")
+
+
+def test_register_file_adds_a_synthetic_exercise():
+    exercise = registry.register_file("demo", FIXTURES / "demo_tasks.py")
+    try:
+        assert [task.id for task in exercise.tasks] == ["demo-square", "demo-total"]
+        assert exercise.max_score == 3
+        assert registry.get("demo") is exercise
+    finally:
+        registry.unregister("demo")
+
+
+def test_check_prints_one_line_and_never_raises(capsys):
+    check("hand-derivative", lambda a, b: (3 * a * a * b + 3, a**3 - 4 * b))
+    check("hand-derivative", stub)
+    check("hand-derivative", 42)
+    check("no-such-task", None)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("✓ hand-derivative [2/2]")
+    assert lines[1].startswith("✗ hand-derivative [0/2]: not implemented yet")
+    assert lines[2].startswith("✗ hand-derivative [0/2]: raised TypeError")
+    assert "unknown task id" in lines[3]
+    assert "Traceback" not in "".join(lines)
+
+
+# -- exercise 01 ------------------------------------------------------------------------------
+
+
+def gradient_with_autograd(f, a, b):
+    a, b = ac.tensor(a, requires_grad=True), ac.tensor(b, requires_grad=True)
+    f(a, b).backward()
+    return a.grad.item(), b.grad.item()
+
+
+def slopes(f, xs, reset=True):
+    x, out = ac.tensor(0.0, requires_grad=True), []
+    for value in xs:
+        with ac.no_grad():
+            x.fill_(value)
+        if reset:
+            x.grad = None
+        f(x).backward()
+        out.append(x.grad.item())
+    return out
+
+
+def vjp(f, x, v):
+    x = ac.tensor(x, requires_grad=True)
+    f(x).backward(gradient=ac.tensor(v))
+    return x.grad
+
+
+def second_derivative(f, x):
+    x = ac.tensor(x, requires_grad=True)
+    (first,) = ac.autograd.grad(f(x), x, create_graph=True)
+    return ac.autograd.grad(first, x)[0].item()
+
+
+def test_hand_derivative_passes_the_right_formula_and_hides_the_answer():
+    assert outcome("hand-derivative", lambda a, b: (3 * a * a * b + 3, a**3 - 4 * b)).passed
+    wrong = outcome("hand-derivative", lambda a, b: (3 * a * a * b, a**3 - 4 * b))
+    assert wrong.score == 0 and "∂f/∂a" in wrong.feedback
+    # at a=5, b=6 the right ∂f/∂a is 453: the feedback must not give it away
+    assert "453" not in wrong.feedback
+
+
+def test_autograd_gradient_rejects_finite_differences_and_values():
+    assert outcome("autograd-gradient", gradient_with_autograd).passed
+    value_instead = outcome("autograd-gradient", lambda f, a, b: (float(f(a, b)), 0.0))
+    assert value_instead.score == 0
+
+
+def test_accumulation_names_running_sums():
+    assert outcome("accumulation", slopes).passed
+    result = outcome("accumulation", lambda f, xs: slopes(f, xs, reset=False))
+    assert result.score == 0 and "sum of all slopes so far" in result.feedback
+
+
+def test_vector_jacobian_product_spots_an_ignored_v():
+    assert outcome("vector-jacobian", vjp).passed
+    ignored = outcome("vector-jacobian", lambda f, x, v: vjp(f, x, [1.0] * len(x)))
+    assert ignored.score == 0 and "ignores v" in ignored.feedback
+
+
+def test_second_derivative_needs_the_second_not_the_first():
+    assert outcome("second-derivative", second_derivative).passed
+
+    def first(f, x):
+        t = ac.tensor(x, requires_grad=True)
+        f(t).backward()
+        return t.grad.item()
+
+    assert outcome("second-derivative", first).score == 0
+
+
+# -- exercise 02 ------------------------------------------------------------------------------
+
+
+class GoodLinear(nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        bound = 1 / math.sqrt(n_in)
+        self.weight = nn.Parameter(ac.empty(n_out, n_in).uniform_(-bound, bound))
+        self.bias = nn.Parameter(ac.empty(n_out).uniform_(-bound, bound))
+
+    def forward(self, x):
+        return x @ self.weight.T + self.bias
+
+
+def make_step(zero=True, mean=True, in_place=True):
+    def step(model, X, y, lr):
+        squared = (model(X) - y) ** 2
+        loss = squared.mean() if mean else squared.sum()
+        loss.backward()
+        if in_place:
+            with ac.no_grad():
+                model.w -= lr * model.w.grad
+                model.b -= lr * model.b.grad
+        else:
+            model.w = model.w - lr * model.w.grad
+            model.b = model.b - lr * model.b.grad
+        if zero:
+            model.w.grad = None
+            model.b.grad = None
+        return loss.item()
+
+    return step
+
+
+def make_train(zero=True):
+    def train(model, X, y, lr, epochs):
+        optimizer, loss_fn, losses = optim.SGD(model.parameters(), lr=lr), nn.MSELoss(), []
+        for _ in range(epochs):
+            if zero:
+                optimizer.zero_grad()
+            loss = loss_fn(model(X), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+
+    return train
+
+
+def test_mse_value_gradient_and_common_mistakes():
+    assert outcome("mse", lambda p, t: ((p - t) ** 2).mean()).passed
+    assert "sum" in outcome("mse", lambda p, t: ((p - t) ** 2).sum()).feedback
+    assert "absolute" in outcome("mse", lambda p, t: (p - t).abs().mean()).feedback
+    detached = outcome("mse", lambda p, t: ac.tensor(((p - t) ** 2).mean().item()))
+    assert detached.score == 0 and "tensor operations" in detached.feedback
+
+
+def test_linear_module_gives_partial_credit_per_part():
+    assert outcome("linear-module", GoodLinear).passed
+
+    class ZeroInit(GoodLinear):
+        def __init__(self, n_in, n_out):
+            super().__init__(n_in, n_out)
+            with ac.no_grad():
+                self.weight.zero_()
+
+    assert outcome("linear-module", ZeroInit).score == 2
+
+    class NoForward(GoodLinear):
+        forward = stub
+
+    assert outcome("linear-module", NoForward).score == 2
+
+    class Unregistered(nn.Module):
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            self.weight = ac.zeros(n_out, n_in, requires_grad=True)  # not a Parameter
+
+    assert outcome("linear-module", Unregistered).score == 0
+
+
+def test_step_diagnoses_each_classic_mistake():
+    assert outcome("step", make_step()).passed
+    assert "zero" in outcome("step", make_step(zero=False)).feedback
+    assert "mean" in outcome("step", make_step(mean=False)).feedback
+    assert "leaf" in outcome("step", make_step(in_place=False)).feedback
+    assert "unchanged" in outcome("step", lambda m, X, y, lr: 0.0).feedback
+
+
+def test_train_loop_matches_gradient_descent_and_spots_missing_zero_grad():
+    assert outcome("train-loop", make_train()).passed
+    drift = outcome("train-loop", make_train(zero=False))
+    assert drift.score == 0 and "zero_grad" in drift.feedback
+    assert "one loss per epoch" in outcome("train-loop", lambda m, X, y, lr, n: [1.0]).feedback
+
+
+def test_learning_rate_threshold_is_one_over_mean_square():
+    assert outcome("learning-rate", lambda x: 1 / np.mean(np.square(x))).passed
+    assert "twice" in outcome("learning-rate", lambda x: 2 / np.mean(np.square(x))).feedback
+
+
+# -- exercise 03 ------------------------------------------------------------------------------
+
+
+class GoodSigmoid(ac.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        s = 1 / (1 + ac.exp(-x))
+        ctx.save_for_backward(s)
+        return s
+
+    @staticmethod
+    def backward(ctx, grad):
+        (s,) = ctx.saved_tensors
+        return grad * s * (1 - s)
+
+
+def epoch(model, loss_fn, optimizer, X, y, batch_size, zero=True):
+    losses = []
+    for start in range(0, len(X), batch_size):
+        if zero:
+            optimizer.zero_grad()
+        loss = loss_fn(model(X[start : start + batch_size]), y[start : start + batch_size])
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+
+
+def test_bce_with_logits_must_stay_finite():
+    def stable(z, y):
+        return (ac.relu(z) - z * y + ac.log(1 + ac.exp(-ac.abs(z)))).mean()
+
+    def naive(z, y):
+        p = ac.sigmoid(z)
+        return -(y * ac.log(p) + (1 - y) * ac.log(1 - p)).mean()
+
+    assert outcome("bce-with-logits", stable).passed
+    assert outcome("bce-with-logits", nn.BCEWithLogitsLoss()).passed
+    assert outcome("bce-with-logits", naive).score == 0
+    clamped = outcome("bce-with-logits", lambda z, y: nn.BCELoss()(ac.sigmoid(z), y))
+    assert clamped.score == 0  # log clamped at −100: finite but wrong for |z| = 1000
+
+
+def test_sigmoid_function_checks_backward_and_gradcheck():
+    assert outcome("sigmoid-function", GoodSigmoid).passed
+
+    class HalfBackward(GoodSigmoid):
+        @staticmethod
+        def backward(ctx, grad):
+            (s,) = ctx.saved_tensors
+            return grad * s
+
+    assert "σ(x)·(1 − σ(x))" in outcome("sigmoid-function", HalfBackward).feedback
+
+    class Overflows(GoodSigmoid):
+        @staticmethod
+        def forward(ctx, x):
+            e = ac.exp(x)
+            s = e / (1 + e)
+            ctx.save_for_backward(s)
+            return s
+
+    assert "NaN" in outcome("sigmoid-function", Overflows).feedback
+
+
+def test_accuracy_gives_one_point_without_no_grad():
+    def right(model, X, y):
+        with ac.no_grad():
+            p = model(X)
+        return ((p > 0.5).float() == y).float().mean().item()
+
+    def with_graph(model, X, y):
+        return ((model(X) > 0.5).float() == y).float().mean().item()
+
+    assert outcome("accuracy", right).passed
+    assert outcome("accuracy", with_graph).score == 1
+    assert "percentage" in outcome("accuracy", lambda m, X, y: 100 * right(m, X, y)).feedback
+
+
+def test_train_epoch_matches_mini_batch_sgd():
+    assert outcome("train-epoch", epoch).passed
+    no_zero = outcome("train-epoch", lambda *a: epoch(*a, zero=False))
+    assert "zero_grad" in no_zero.feedback
+    full_batch = outcome("train-epoch", lambda m, f, o, X, y, b: epoch(m, f, o, X, y, len(X)))
+    assert "only one update" in full_batch.feedback
+
+
+# -- exercise 04 ------------------------------------------------------------------------------
+
+
+def test_sliding_windows_catch_peeking_and_an_extra_window():
+    def right(s, w):
+        return np.stack([s[i : i + w] for i in range(len(s) - w)]), s[w:]
+
+    def peeking(s, w):
+        return np.stack([s[i : i + w] for i in range(len(s) - w)]), s[w - 1 : -1]
+
+    assert outcome("sliding-windows", right).passed
+    assert "peeking" in outcome("sliding-windows", peeking).feedback
+    extra = outcome(
+        "sliding-windows",
+        lambda s, w: (np.stack([s[i : i + w] for i in range(len(s) - w + 1)]), s[w - 1 :]),
+    )
+    assert "one window too many" in extra.feedback
+
+
+def test_chronological_split_rejects_shuffling():
+    def right(X, y, f):
+        n = int(len(X) * f)
+        return X[:n], X[n:], y[:n], y[n:]
+
+    def shuffled(X, y, f):
+        order = np.random.default_rng(0).permutation(len(X))
+        return right(X[order], y[order], f)
+
+    assert outcome("chronological-split", right).passed
+    assert "time order" in outcome("chronological-split", shuffled).feedback
+
+
+def test_normalise_uses_training_statistics_only():
+    def right(train, test):
+        return (train - train.mean()) / train.std(), (test - train.mean()) / train.std()
+
+    def leaky(train, test):
+        both = np.concatenate([train, test])
+        return (train - both.mean()) / both.std(), (test - both.mean()) / both.std()
+
+    assert outcome("normalise", right).passed
+    assert "training set only" in outcome("normalise", leaky).feedback
+
+
+def test_naive_baseline_and_metrics():
+    assert outcome("naive-baseline", lambda X: X[:, -1]).passed
+    assert outcome("naive-baseline", lambda X: X.mean(axis=1)).score == 0
+
+    def metrics(actual, predicted, previous):
+        error = predicted - actual
+        return {
+            "rmse": np.sqrt(np.mean(error**2)),
+            "mae": np.mean(np.abs(error)),
+            "direction_accuracy": np.mean(
+                np.sign(predicted - previous) == np.sign(actual - previous)
+            ),
+        }
+
+    assert outcome("forecast-metrics", metrics).passed
+    no_root = outcome(
+        "forecast-metrics", lambda a, p, q: {**metrics(a, p, q), "rmse": np.mean((p - a) ** 2)}
+    )
+    assert "square root" in no_root.feedback
