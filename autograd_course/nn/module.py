@@ -30,11 +30,6 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-def _shape_str(shape: Any) -> str:
-    """A shape as the engine prints it (PyTorch prints ``torch.Size([3, 1])``)."""
-    return repr(shape) if type(shape) is not tuple else f"Size({list(shape)})"
-
-
 class Module:
     """Base class for layers and models: attributes that are Parameters or Modules get registered.
 
@@ -69,9 +64,9 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Register Parameters and Modules under their attribute name, then set the attribute."""
-        registries = self.__dict__
-        params = registries.get("_parameters")
-        modules = registries.get("_modules")
+        attributes = self.__dict__
+        params = attributes.get("_parameters")
+        modules = attributes.get("_modules")
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
@@ -96,7 +91,7 @@ class Module:
                     "(nn.Module or None expected)"
                 )
             modules[name] = None
-        elif name in registries.get("_buffers", ()):
+        elif name in attributes.get("_buffers", ()):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as buffer '{name}' "
@@ -288,7 +283,9 @@ class Module:
                 module.state_dict(destination, prefix + name + ".", keep_vars)
         return destination
 
-    def load_state_dict(self, state_dict: Mapping[str, Tensor], strict: bool = True):
+    def load_state_dict(
+        self, state_dict: Mapping[str, Tensor], strict: bool = True
+    ) -> _IncompatibleKeys:
         """Copy values in place from ``state_dict``; with ``strict``, keys must match exactly."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -306,11 +303,10 @@ class Module:
                         f'While copying the parameter named "{key}", expected Tensor or '
                         f"Tensor-like object from checkpoint but received {type(value)}"
                     )
-                elif tuple(value.shape) != tuple(target.shape):
+                elif value.shape != target.shape:
                     error_msgs.append(
-                        f"size mismatch for {key}: copying a param with shape "
-                        f"{_shape_str(value.shape)} from checkpoint, the shape in current "
-                        f"model is {_shape_str(target.shape)}."
+                        f"size mismatch for {key}: copying a param with shape {value.shape!r} "
+                        f"from checkpoint, the shape in current model is {target.shape!r}."
                     )
                 else:
                     target.copy_(value)
