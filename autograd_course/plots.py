@@ -49,7 +49,6 @@ _RC = {
     "legend.frameon": True,
     "legend.fontsize": 10,
     "lines.linewidth": 2.0,
-    "figure.constrained_layout.use": True,
 }
 
 
