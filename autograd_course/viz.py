@@ -411,6 +411,7 @@ def _render(nodes: list[Node], edges: list[tuple[str, str]], note: str | None) -
     top = _MARGIN + (_LINE_H + _PAD if note else 0)
     height = max(heights) + top + _MARGIN
     pos: dict[str, tuple[int, int]] = {}
+    column: dict[str, tuple[int, int]] = {}  # left and right end of each node's column
     x = _MARGIN
     for layer, layer_h in zip(layers, heights, strict=True):
         col_w = max(size[n][0] for n in layer)
@@ -418,6 +419,7 @@ def _render(nodes: list[Node], edges: list[tuple[str, str]], note: str | None) -
         for node_id in layer:
             w, h = size[node_id]
             pos[node_id] = (x + (col_w - w) // 2, y)
+            column[node_id] = (x, x + col_w)
             y += h + _ROW_GAP
         x += col_w + _COL_GAP
     width = x - _COL_GAP + _MARGIN
@@ -434,7 +436,7 @@ def _render(nodes: list[Node], edges: list[tuple[str, str]], note: str | None) -
         out.append(
             f'<text x="{_MARGIN}" y="{_MARGIN + _FONT}" fill="#374151">{escape(note)}</text>'
         )
-    out.extend(_edge_svg(edges, pos, size))
+    out.extend(_edge_svg(edges, pos, size, column))
     for node_id, (nx, ny) in pos.items():
         out.append(_node_svg(by_id[node_id], nx, ny, *size[node_id]))
     out.append("</svg>")
@@ -445,11 +447,14 @@ def _edge_svg(
     edges: list[tuple[str, str]],
     pos: dict[str, tuple[int, int]],
     size: dict[str, tuple[int, int]],
+    column: dict[str, tuple[int, int]],
 ) -> list[str]:
     """Curves from each input's right side to the operation's left side, with an arrowhead.
 
-    Edges leaving or entering the same node are spread out vertically, so an input used twice
-    by one operation (``a + a``) shows two curves: in backward both uses send a gradient.
+    An edge runs straight out to the edge of its node's column and curves only in the gap
+    between columns, so it never crosses a wider node of the same column. Edges leaving or
+    entering the same node are spread out vertically, so an input used twice by one operation
+    (``a + a``) shows two curves: in backward both uses send a gradient.
     """
     mid = {n: pos[n][1] + size[n][1] / 2 for n in pos}
     # Rank edges at each end by the row of the node at the other end, so curves don't cross.
@@ -461,10 +466,11 @@ def _edge_svg(
         (dx, dy), dh = pos[dst], size[dst][1]
         x1, y1 = sx + sw, sy + sh // 2 + _spread(*out_rank[i], sh)
         x2, y2 = dx - 1, dy + dh // 2 + _spread(*in_rank[i], dh)
-        bend = max(20, (x2 - x1) // 2)
+        gap_start, gap_end = column[src][1], column[dst][0]
+        bend = max(20, (gap_end - gap_start) // 2)
         out.append(
-            f'<path d="M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2 - 7},{y2}" '
-            f'fill="none" stroke="#4b5563" stroke-width="1.3"/>'
+            f'<path d="M{x1},{y1} H{gap_start} C{gap_start + bend},{y1} {gap_end - bend},{y2} '
+            f'{gap_end},{y2} H{x2 - 7}" fill="none" stroke="#4b5563" stroke-width="1.3"/>'
         )
         out.append(
             f'<polygon points="{x2},{y2} {x2 - 8},{y2 - 4} {x2 - 8},{y2 + 4}" fill="#4b5563"/>'
