@@ -25,11 +25,24 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--solutions", default="solutions", help="folder of solution notebooks")
     build.add_argument("--exercises", default="exercises", help="folder to write exercises to")
 
-    grade = sub.add_parser("grade", help="grade submitted exercise notebooks")
-    grade.add_argument("submissions", nargs="+", help="notebook files to grade")
+    grade = sub.add_parser(
+        "grade",
+        help="grade submitted exercise notebooks",
+        description="Run each submission top to bottom in a fresh kernel and score its tasks. "
+        "Exit status 0 when every file was graded (whatever the scores), 2 when a file could "
+        "not be read as one of the course's exercise notebooks (the others are still graded).",
+    )
+    grade.add_argument(
+        "submissions", nargs="+", help="notebook files to grade (a folder: every .ipynb in it)"
+    )
     grade.add_argument("--json", dest="json_path", help="write per-submission results as JSON")
     grade.add_argument("--gradescope", help="write Gradescope's results.json here")
-    grade.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell")
+    grade.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="seconds allowed per cell and per task check (default: 60)",
+    )
     return parser
 
 

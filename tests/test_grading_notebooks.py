@@ -241,9 +241,24 @@ def test_gradescope_results_json(tmp_path, capsys):
         assert test["output"].startswith("not implemented yet")
 
 
-def test_gradescope_takes_exactly_one_submission(capsys):
-    assert commands.run(grade_args(*SOLUTIONS[:2], gradescope="r.json")) == 2
+def test_gradescope_takes_exactly_one_submission_and_says_so_in_results(tmp_path, capsys):
+    target = tmp_path / "results.json"
+    assert commands.run(grade_args(*SOLUTIONS[:2], gradescope=target)) == 2
     assert "exactly one submission" in capsys.readouterr().err
+    results = json.loads(target.read_text())
+    assert results["score"] == 0 and results["tests"] == []
+    assert "exactly one submission, got 2" in results["output"]
+
+
+def test_a_folder_argument_grades_every_notebook_in_it(tmp_path, capsys):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "alice.ipynb").write_bytes(EXERCISES[-1].read_bytes())
+    (folder / "notes.txt").write_text("not a notebook")
+    json_path = tmp_path / "grades.json"
+    assert commands.run(grade_args(folder, json_path=json_path)) == 0
+    records = json.loads(json_path.read_text())["submissions"]
+    assert [Path(r["submission"]).name for r in records] == ["alice.ipynb"]
 
 
 def test_command_line_exit_status_two_for_a_missing_file_but_grades_the_rest(tmp_path):

@@ -59,15 +59,21 @@ def grade(args: argparse.Namespace) -> int:
     if not math.isfinite(timeout) or timeout <= 0:
         print("autograd-course grade: --timeout must be a positive number", file=sys.stderr)
         return USAGE_ERROR
-    if args.gradescope and len(args.submissions) != 1:
-        print(
-            "autograd-course grade: --gradescope grades exactly one submission "
-            f"(got {len(args.submissions)})",
-            file=sys.stderr,
+    if args.gradescope and len(_expand(args.submissions)) != 1:
+        message = (
+            "--gradescope grades exactly one submission, got "
+            f"{len(_expand(args.submissions))}: {', '.join(_expand(args.submissions)) or 'none'}"
         )
+        # Still write results.json, so the student sees why instead of a failed autograder.
+        report.write_json(args.gradescope, {"score": 0.0, "output": message, "tests": []})
+        print(f"autograd-course grade: {message}", file=sys.stderr)
+        return USAGE_ERROR
+    submissions = _expand(args.submissions)
+    if not submissions:
+        print("autograd-course grade: no .ipynb files to grade", file=sys.stderr)
         return USAGE_ERROR
     results = []
-    for path in args.submissions:
+    for path in submissions:
         graded = grader.grade_file(path, timeout=timeout)
         results.append(graded)
         print(report.table(graded), flush=True)
@@ -83,3 +89,15 @@ def grade(args: argparse.Namespace) -> int:
     for graded in usage_errors:
         print(f"autograd-course grade: {graded.error}", file=sys.stderr)
     return USAGE_ERROR if usage_errors else 0
+
+
+def _expand(paths: list[str]) -> list[str]:
+    """Submissions with each folder replaced by the notebooks in it (sorted by name)."""
+    expanded: list[str] = []
+    for path in paths:
+        folder = Path(path)
+        if folder.is_dir():
+            expanded.extend(str(p) for p in sorted(folder.glob("*.ipynb")) if p.is_file())
+        else:
+            expanded.append(path)
+    return expanded
