@@ -24,8 +24,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-course: $(VENV)/.installed  ## open the course in JupyterLab
-	$(BIN)/jupyter lab chapters/
+course: $(VENV)/.installed  ## open the course in JupyterLab (chapters/ and exercises/ side by side)
+	$(BIN)/autograd-course lab
 
 test: $(VENV)/.installed-test  ## lint, then every test (engine, nn, grading, demos, notebooks)
 	$(BIN)/ruff check .
