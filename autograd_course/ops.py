@@ -564,6 +564,11 @@ class MatMul(Function):
         need_a, need_b = ctx.needs_input_grad
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         ctx.shapes = a._array.shape, b._array.shape
+        if a._array.dtype != b._array.dtype:
+            raise RuntimeError(
+                f"expected m1 and m2 to have the same dtype, but got: {a._array.dtype} != "
+                f"{b._array.dtype} (convert one, e.g. x.float() or w.double())"
+            )
         if a._array.ndim == 0 or b._array.ndim == 0:
             raise RuntimeError(
                 "both arguments to matmul need to be at least 1D, but they are "

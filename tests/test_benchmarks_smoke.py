@@ -73,7 +73,13 @@ def test_runner_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
 def test_training_memory_is_flat(gc_enabled: bool) -> None:
     """A few hundred steps: memory stays flat, and graphs are freed without the cycle collector."""
     result = memory.training_memory(steps=300, every=50, gc_enabled=gc_enabled)
-    assert result["flat"], result
+    # At this size resident memory is allocator noise (it moved by 1-1.6 MB once in some
+    # runs); a leaked array per step also leaks a Python object, which the block and object
+    # counts see exactly. `make bench` checks resident memory over 10,000 steps.
+    growth = result["growth"]
+    assert growth["blocks"] <= memory.BLOCK_ALLOWANCE, result
+    assert growth["objects"] <= memory.OBJECT_ALLOWANCE, result
+    assert gc_enabled or result["unreachable"] == 0, result
     assert np.isfinite(result["last_loss"])
 
 

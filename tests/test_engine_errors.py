@@ -49,6 +49,8 @@ def test_matmul_shape_mismatch():
         ac.ones(3, 4) @ ac.ones(5, 2)
     with pytest.raises(RuntimeError, match="inconsistent tensor size"):
         ac.ones(3) @ ac.ones(4)
+    with pytest.raises(RuntimeError, match="expected m1 and m2 to have the same dtype"):
+        ac.ones(2, 2, dtype=ac.float64) @ ac.ones(2, 2)
 
 
 def test_broadcast_mismatch():
