@@ -24,7 +24,7 @@ from autograd_course.grading import commands
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "solutions" / "01_scalar_gradients.ipynb"
 EXERCISE = ROOT / "exercises" / "01_scalar_gradients.ipynb"
-TIMEOUT = 4.0
+TIMEOUT = 5.0
 FULL = 10.0
 
 PATCH_EVERYTHING = """

@@ -75,6 +75,16 @@ def test_describe_reads_tensors_arrays_and_containers():
     assert big["values"] is None and big["shape"] == [base.MAX_VALUES + 1]
 
 
+def test_as_array_reads_nested_lists_and_says_what_else_it_got():
+    assert base.as_array(base.describe([[1, 2], [3, 4]]), "X").tolist() == [[1, 2], [3, 4]]
+    with pytest.raises(base.Fail, match="different lengths"):
+        base.as_array(base.describe([[1, 2], [3]]), "X")
+    with pytest.raises(base.Fail, match="X should be a number or a tensor, but it is None"):
+        base.as_array(base.describe(None), "X")
+    with pytest.raises(base.Fail, match=r"X has shape \(2,\), expected \(3,\)"):
+        base.as_array(base.describe([1.0, 2.0]), "X", (3,))
+
+
 def test_run_probe_turns_every_failure_into_a_description():
     assert base.run_probe(lambda a: a(), stub, 5)["status"] == "not_implemented"
 

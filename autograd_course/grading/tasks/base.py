@@ -378,15 +378,28 @@ def as_array(info: Any, what: str, shape: tuple[int, ...] | None = None) -> Any:
         if info.get("values") is None:
             raise Fail(f"{what} is not a numeric array of at most {MAX_VALUES} values")
         array = np.array(info["values"], dtype=float).reshape(info["shape"])
-    elif kind == "sequence" and all(
-        isinstance(item, dict) and item.get("kind") == "number" for item in info["items"]
-    ):
-        array = np.array([item["value"] for item in info["items"]], dtype=float)
+    elif kind == "sequence" and _nested_numbers(info) is not None:
+        try:
+            array = np.array(_nested_numbers(info), dtype=float)
+        except ValueError:  # ragged lists
+            raise Fail(f"{what} is a list of lists of different lengths") from None
     else:
         raise Fail(f"{what} should be a number or a tensor, but it is {kind_name(info)}")
     if shape is not None and tuple(array.shape) != tuple(shape):
         raise Fail(f"{what} has shape {shape_text(array.shape)}, expected {shape_text(shape)}")
     return array
+
+
+def _nested_numbers(info: Any) -> Any:
+    """Nested lists of floats from a described list of numbers (or of such lists), else None."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("kind") in ("number", "bool"):
+        return float(info["value"])
+    if info.get("kind") == "sequence" and info.get("length") == len(info.get("items", [])):
+        values = [_nested_numbers(item) for item in info["items"]]
+        return None if any(value is None for value in values) else values
+    return None
 
 
 def as_number(info: Any, what: str) -> float:
