@@ -272,3 +272,16 @@ def test_command_line_exit_status_two_for_a_missing_file_but_grades_the_rest(tmp
     assert done.returncode == 2
     assert "cannot read" in done.stderr and str(missing) in done.stderr
     assert "total" in done.stdout and EXERCISES[-1].name in done.stdout
+
+
+def test_grading_works_from_inside_a_running_event_loop():
+    """As when an instructor calls the grader from a Jupyter notebook."""
+    import asyncio
+
+    from autograd_course.grading import grader
+
+    async def inside_a_loop():
+        return grader.grade_file(SOLUTIONS[-1], timeout=30)
+
+    graded = asyncio.run(inside_a_loop())
+    assert graded.score == graded.max_score > 0

@@ -13,6 +13,7 @@ only each cell's status, and a million printed lines must not fill the grader's 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import re
@@ -175,7 +176,14 @@ def execute(
 ) -> Execution:
     """Run the notebook's code cells then the probe; never raises for anything the notebook
     does (a kernel that cannot start at all raises RuntimeError: that is the grader's setup)."""
-    return asyncio.run(_execute(nb, exercise_path, task_ids, timeout, total_limit))
+    work = _execute(nb, exercise_path, task_ids, timeout, total_limit)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop here yet
+        return asyncio.run(work)
+    # Called from a running loop (e.g. inside Jupyter): run in a thread with its own loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 async def _execute(
@@ -192,9 +200,9 @@ async def _execute(
     execution = Execution(cells=runs)
     skipped: set[int] = set()
     with tempfile.TemporaryDirectory(prefix="autograd-course-grade-") as work:
-        cwd = Path(work, "cwd")
-        cwd.mkdir()
         while execution.kernels_started < MAX_KERNELS:
+            cwd = Path(work, f"cwd-{execution.kernels_started}")  # a clean folder per kernel
+            cwd.mkdir()
             remaining = [task for task in task_ids if task not in execution.envelopes]
             if not remaining:
                 break
