@@ -1,0 +1,161 @@
+"""Live linear regression on chapter 2's data, the plain logic behind ``demos.linear_regression``.
+
+The model, loss and optimiser are chapter 2's: ``nn.Linear(1, 1)``, ``nn.MSELoss()`` and
+``optim.SGD``, trained full-batch on scikit-learn's ``make_regression`` data (bias 2).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import datasets, nn, optim
+from ..autograd import no_grad
+from ..tensor import tensor
+from .common import (
+    DemoError,
+    check_learning_rate,
+    check_number,
+    init_linear_layers,
+    keep_global_rng,
+)
+
+# Float32 rounding moves a converged loss by ~1e-7 relative: not a real increase.
+_NOISE = 1e-5
+
+__all__ = ["RegressionRun"]
+
+TRUE_BIAS = 2.0  # make_regression's bias in chapter 2
+MAX_SAMPLES = 5000
+# The run counts as diverged once the loss is this many times its value at the start.
+DIVERGED_FACTOR = 1e6
+
+
+class RegressionRun:
+    """Chapter 2's linear model being fitted, one full-batch SGD step at a time."""
+
+    def __init__(
+        self,
+        n_samples: int = 1500,
+        noise: float = 10.0,
+        lr: float = 0.1,
+        seed: int = 0,
+        data_seed: int = 42,
+    ) -> None:
+        self.lr = check_learning_rate(lr)
+        self.seed = seed
+        self.data_seed = data_seed
+        with keep_global_rng():
+            self.model = nn.Linear(1, 1)
+        self.loss_fn = nn.MSELoss()
+        self.optimizer = optim.SGD(self.model.parameters(), lr=self.lr)
+        self.set_data(n_samples, noise)
+
+    # -- data and state -------------------------------------------------------------------------
+    def set_data(self, n_samples: int, noise: float) -> None:
+        """Draw a new data set (seeded, so the same settings give the same points) and reset."""
+        n = check_number(n_samples, "The number of samples")
+        if n != int(n) or not 2 <= n <= MAX_SAMPLES:
+            raise DemoError(
+                f"The number of samples must be a whole number from 2 to {MAX_SAMPLES}, got {n_samples!r}"
+            )
+        noise = check_number(noise, "The noise")
+        if noise < 0:
+            raise DemoError(f"The noise must be 0 or more, got {noise:g}")
+        self.n_samples, self.noise = int(n), noise
+        self.X, self.y, self.true_w = datasets.make_regression(
+            n_samples=self.n_samples, noise=noise, random_state=self.data_seed
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the same random starting line, with no steps taken."""
+        init_linear_layers(self.model, self.seed)
+        self.model.zero_grad()
+        self.optimizer.state.clear()
+        self.losses: list[float] = []
+        self.diverged: str | None = None
+
+    def set_lr(self, value: float) -> None:
+        """Use a new learning rate from the next step on, as ``param_groups[0]["lr"] = lr`` does."""
+        self.lr = check_learning_rate(value)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.lr
+
+    @property
+    def steps(self) -> int:
+        return len(self.losses)
+
+    @property
+    def w(self) -> float:
+        return float(self.model.weight.detach().numpy().reshape(-1)[0])
+
+    @property
+    def b(self) -> float:
+        return float(self.model.bias.detach().numpy().reshape(-1)[0])
+
+    # -- training -------------------------------------------------------------------------------
+    def train(self, steps: int = 1) -> None:
+        """``steps`` full-batch steps: forward, MSE, backward, SGD update, zero the gradients."""
+        for _ in range(int(steps)):
+            if self.diverged:
+                raise DemoError(self.diverged)
+            with np.errstate(all="ignore"):
+                loss = self.loss_fn(self.model(self.X), self.y)
+                loss.backward()
+                self.optimizer.step()
+            self.optimizer.zero_grad()
+            value = float(loss.item())
+            self.losses.append(value)
+            if not math.isfinite(value) or not math.isfinite(self.w) or not math.isfinite(self.b):
+                self.diverged = self._diverged("the loss is no longer a finite number")
+            elif value > DIVERGED_FACTOR * self.losses[0]:
+                self.diverged = self._diverged(f"the loss grew to {value:.3g}")
+        if self.diverged:
+            raise DemoError(self.diverged)
+
+    def _diverged(self, what: str) -> str:
+        return (
+            f"Diverged at step {self.steps}: {what}. lr = {self.lr:g} is too large for this "
+            "data; lower it and press Reset."
+        )
+
+    def note(self) -> str | None:
+        """A hint about the last step: divergence, or the loss going up (overshooting)."""
+        if self.diverged:
+            return self.diverged
+        if self.steps >= 2 and self.losses[-1] > self.losses[-2] * (1 + _NOISE):
+            return (
+                f"The loss went up at step {self.steps}: each step overshoots the best line. "
+                f"lr = {self.lr:g} is too large."
+            )
+        return None
+
+    # -- what the plot shows --------------------------------------------------------------------
+    def x_values(self) -> np.ndarray:
+        return self.X.numpy().reshape(-1)
+
+    def y_values(self) -> np.ndarray:
+        return self.y.numpy().reshape(-1)
+
+    def fitted_line(self) -> tuple[np.ndarray, np.ndarray]:
+        """The learned line's ends over the data's x-range, computed by the model itself."""
+        xs = self.x_values()
+        ends = np.array([[xs.min()], [xs.max()]], dtype=np.float32)
+        with no_grad():
+            ys = self.model(tensor(ends)).numpy().reshape(-1)
+        return ends.reshape(-1).astype(np.float64), ys.astype(np.float64)
+
+    def true_line(self) -> tuple[np.ndarray, np.ndarray]:
+        """The line the data was generated from: y = true_w x + 2."""
+        xs = self.x_values()
+        ends = np.array([xs.min(), xs.max()], dtype=np.float64)
+        return ends, self.true_w * ends + TRUE_BIAS
+
+    def title(self) -> str:
+        loss = f"loss {self.losses[-1]:.4g}" if self.losses else "no step yet"
+        return (
+            f"step {self.steps}: {loss}, w = {self.w:.3g} (true {self.true_w:.3g}), "
+            f"b = {self.b:.3g} (true {TRUE_BIAS:g})"
+        )
