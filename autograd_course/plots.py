@@ -13,6 +13,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 import autograd_course as ac
 
@@ -302,7 +303,11 @@ def decision_boundary(
     zz = zz.reshape(xx.shape)
     shade = ax.contourf(xx, yy, zz, levels=np.linspace(0.0, 1.0, 11), cmap="RdBu_r", alpha=0.45)
     ax.contour(xx, yy, zz, levels=[0.5], colors="k", linewidths=2.0)
+    ax.grid(False)  # grid lines would cut through the shaded probabilities
     classes(points, labels, ax=ax, edgecolor="0.1")
+    handles, _ = ax.get_legend_handles_labels()
+    boundary = Line2D([], [], color="k", linewidth=2.0, label="boundary: P = 0.5")
+    ax.legend(handles=[*handles, boundary], loc="best")
     ax.set_xlim(x1_min, x1_max)
     ax.set_ylim(x2_min, x2_max)
     ax.figure.colorbar(shade, ax=ax, label="predicted P(class 1)")
