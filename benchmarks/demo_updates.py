@@ -51,13 +51,13 @@ def _cases() -> dict[str, tuple[Callable[[], demos.Demo], Callable[[demos.Demo, 
     return {
         "gradient_descent": (demos.gradient_descent, click, "1 step"),
         "linear_regression": (demos.linear_regression, click, "1 SGD step, 1500 points"),
-        "classifier": (demos.classifier, click, "20 epochs, 200 points, 60x60 grid"),
+        "classifier": (demos.classifier, click, "20 epochs, 400 points, 60x60 grid"),
         "computational_graph": (
             lambda: demos.computational_graph("a**3 - b**2 + sin(a*b)", {"a": 1.0, "b": 2.0}),
             move,
             "slider move",
         ),
-        "stock_window": (demos.stock_window, click, "20 Adam epochs, ~600 windows"),
+        "stock_window": (demos.stock_window, click, "50 SGD epochs, ~600 windows"),
     }
 
 

@@ -24,7 +24,7 @@ _NOISE = 1e-5
 __all__ = ["DATASETS", "ClassifierRun"]
 
 DATASETS: dict[str, Callable[[], tuple[Tensor, Tensor]]] = {
-    "moons": lambda: datasets.make_moons(n_samples=200, noise=0.2, random_state=0),
+    "moons": lambda: datasets.make_moons(n_samples=400, noise=0.2, random_state=0),
     "five points": datasets.five_points,
 }
 MAX_HIDDEN = 256

@@ -4,7 +4,8 @@ Chapter 4's method on the daily prices shipped with the package: a chronological
 (the test days are the last ``1 - train_fraction`` of the series, never seen in training),
 normalisation fitted on the training days only, windows of ``window`` consecutive prices as
 inputs and the next price as target, a linear model or a small MLP trained full-batch with
-Adam, and the naive "tomorrow = today" baseline every model must beat.
+SGD and momentum 0.9 (chapter 4's optimiser), and the naive "tomorrow = today" baseline every
+model must beat.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = ["MODELS", "StockRun", "rmse"]
 MODELS = ("linear", "MLP")
 MLP_HIDDEN = 32
 MAX_WINDOW = 60
+MOMENTUM = 0.9
 
 
 def rmse(predicted: np.ndarray, actual: np.ndarray) -> float:
@@ -36,9 +38,9 @@ class StockRun:
     def __init__(
         self,
         ticker: str = "AAPL",
-        window: int = 5,
+        window: int = 10,
         model: str = "linear",
-        lr: float = 0.01,
+        lr: float = 0.1,
         train_fraction: float = 0.8,
         seed: int = 0,
     ) -> None:
@@ -107,11 +109,11 @@ class StockRun:
                 self.model = nn.Sequential(
                     nn.Linear(self.window, MLP_HIDDEN), nn.ReLU(), nn.Linear(MLP_HIDDEN, 1)
                 )
-        self.optimizer = optim.Adam(self.model.parameters(), lr=self.lr)
+        self.optimizer = optim.SGD(self.model.parameters(), lr=self.lr, momentum=MOMENTUM)
         self.reset()
 
     def reset(self) -> None:
-        """The same starting weights again, fresh Adam state, and an empty loss curve."""
+        """The same starting weights again, no momentum yet, and an empty loss curve."""
         init_linear_layers(self.model, self.seed)
         self.optimizer.zero_grad()
         self.optimizer.state.clear()
@@ -130,7 +132,7 @@ class StockRun:
 
     # -- training -------------------------------------------------------------------------------
     def train(self, epochs: int = 1) -> None:
-        """``epochs`` full-batch Adam steps on the training windows (MSE on normalised prices)."""
+        """``epochs`` full-batch SGD steps on the training windows (MSE on normalised prices)."""
         for _ in range(int(epochs)):
             if self.diverged:
                 raise DemoError(self.diverged)

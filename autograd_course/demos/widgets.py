@@ -356,7 +356,7 @@ def linear_regression(n_samples: int = 1500, noise: float = 10.0, lr: float = 0.
 def classifier(dataset: str = "moons", hidden: int = 10, lr: float = 1.0) -> Demo:
     """Chapter 3's network learning a 2-D data set: the decision boundary and loss as it trains.
 
-    ``dataset`` is ``"moons"`` (200 points) or ``"five points"`` (chapter 3's example). The
+    ``dataset`` is ``"moons"`` (chapter 3's 400 points) or ``"five points"``. The
     shading is P(class 1), the black line P = 0.5. Try 1 or 2 hidden units against 20.
     """
     run = ClassifierRun(dataset=dataset, hidden=hidden, lr=_default_lr(lr, 1.0))
@@ -579,14 +579,15 @@ def computational_graph(
 
 
 def stock_window(
-    ticker: str = "AAPL", window: int = 5, model: str = "linear", lr: float = 0.01
+    ticker: str = "AAPL", window: int = 10, model: str = "linear", lr: float = 0.1
 ) -> Demo:
     """Chapter 4's next-day prediction: window size and model against "tomorrow = today".
 
-    Trains on the first 80% of the days (full-batch Adam on normalised prices) and plots
-    the last 20%, never seen in training, in dollars, with each one's test RMSE.
+    Trains on the first 80% of the days (full-batch SGD with momentum 0.9 on standardised
+    prices, as chapter 4 does) and plots the last 20%, never seen in training, in dollars,
+    with the test RMSE of the model and of the naive baseline.
     """
-    run = StockRun(ticker=ticker, window=window, model=model, lr=_default_lr(lr, 0.01))
+    run = StockRun(ticker=ticker, window=window, model=model, lr=_default_lr(lr, 0.1))
     status = Status()
     inputs = Inputs(status)
     canvas = Canvas((11.0, 4.3), ncols=2, width_ratios=[2.0, 1.0])
@@ -614,7 +615,7 @@ def stock_window(
         continuous_update=False, style=_WIDE,
     )  # fmt: skip
     model_box = widgets.Dropdown(options=list(MODELS), value=run.model_name, description="model")
-    lr_box = _lr_box(lr, 0.01)
+    lr_box = _lr_box(lr, 0.1)
     caption = widgets.HTML(
         "<span style='color:#6b7280'>Predictions for the last 20% of the days, which the model "
         "never saw while training. Not investment advice.</span>"
@@ -677,7 +678,7 @@ def stock_window(
         inputs.apply("lr", run.set_lr, change["new"])
 
     transport = Transport(
-        advance, reset, status, interval=250, per_update=("epochs per update", 20, 200)
+        advance, reset, status, interval=250, per_update=("epochs per update", 50, 500)
     )
     guard = guarded(status)
     label_model()
