@@ -149,13 +149,17 @@ def regression_fit(
     true_b: Any = None,
     title: str | None = None,
     ax: Axes | None = None,
+    label: str = "learned",
 ) -> Axes:
-    """Scatter the data with the learned line y = w x + b (and the true line when given)."""
+    """Scatter the data with the line y = w x + b (and the true line when given).
+
+    ``label`` names the line in the legend, e.g. "untrained" before any training.
+    """
     ax = regression_data(X, y, title=title if title is not None else "Learned fit", ax=ax)
     xs = _column(X)
     grid = np.array([xs.min(), xs.max()])
     w_, b_ = _to_float(w), _to_float(b)
-    ax.plot(grid, w_ * grid + b_, color=FIT_COLOR, label=_line_label("learned", w_, b_))
+    ax.plot(grid, w_ * grid + b_, color=FIT_COLOR, label=_line_label(label, w_, b_))
     if true_w is not None:
         tw = _to_float(true_w)
         tb = _to_float(true_b) if true_b is not None else 0.0

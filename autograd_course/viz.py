@@ -334,6 +334,9 @@ class _Builder:
         name = fn.name() if callable(getattr(fn, "name", None)) else type(fn).__name__
         base = name.split("Backward")[0]
         symbol = _OP_SYMBOLS.get(base, base.lower() or name)
+        exponent = getattr(fn, "exponent", None)  # x ** 3 and x ** 2 should not look alike
+        if exponent is not None:
+            symbol = f"{symbol} {exponent:g}"
         node_id = self._add("op", name, [symbol, name])
         self.op_ids[id(fn)] = node_id
         return node_id

@@ -3,7 +3,7 @@
 Usage: python tools/run_notebooks.py [PATH ...]   (folders or .ipynb files; default: chapters
 and solutions). `make notebooks` runs it. Each notebook runs top to bottom in a fresh kernel of
 this Python; its outputs are saved without volatile metadata (timings), so running it twice
-leaves `git diff` empty. tests/conftest.py gives nbval's kernels the same environment.
+leaves `git diff` empty. conftest.py (repository root) gives nbval's kernels the same environment.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Shared test setup: notebook kernels started by nbval get the environment `make notebooks` used.
+"""Shared test setup (at the root, so `pytest chapters/...` alone gets it too): notebook kernels
+started by nbval get the environment `make notebooks` used.
 
 The variables must be in ``os.environ`` before the first kernel starts, because a kernel
 inherits its environment from this process. They are the same ones tools/run_notebooks.py
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import matplotlib
 
-ROOT = Path(__file__).resolve().parent.parent
-SANITIZE = Path(__file__).resolve().parent / "nbval_sanitize.cfg"
+ROOT = Path(__file__).resolve().parent
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 
 
 def _kernel_env() -> dict[str, str]:
