@@ -465,6 +465,18 @@ def test_stock_window_controls_change_inputs_and_model():
     assert demo.run.epochs == epochs
 
 
+def test_stock_window_divergence_names_a_rate_that_suits_the_window():
+    demo = demos.stock_window("AAPL", window=30, model="linear", lr=0.1)
+    _step(demo)  # 50 epochs: with 30 nearly equal inputs, lr 0.1 is past the stable limit
+    assert demo.status.kind == "error" and "30-day window" in demo.status.text
+    assert "try 0.03" in demo.status.text
+    demo.controls["lr"].value = 0.03
+    demo.controls["reset"].click()
+    _step(demo, 2)
+    assert demo.status.kind is None and demo.run.epochs == 100
+    assert np.isfinite(demo.lines["model"].get_data()[1]).all()
+
+
 # ----------------------------------------------------------------------------------------------
 # All demos
 

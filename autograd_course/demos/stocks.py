@@ -144,9 +144,12 @@ class StockRun:
             value = float(loss.item())
             self.losses.append(value)
             if not math.isfinite(value):
+                # Neighbouring prices are nearly equal, so the loss curves about `window`
+                # times more steeply than for one input: the stable rate shrinks with it.
                 self.diverged = (
                     f"Diverged at epoch {self.epochs}: the loss is no longer a finite number. "
-                    f"lr = {self.lr:g} is too large; lower it and press Reset."
+                    f"lr = {self.lr:g} is too large for a {self.window}-day window (wider "
+                    f"windows need smaller rates): try {0.9 / self.window:.1g} and press Reset."
                 )
                 raise DemoError(self.diverged)
 
