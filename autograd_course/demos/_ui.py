@@ -157,6 +157,7 @@ class Status:
         self.widget.value = f'<span style="color:{_COLORS[kind]}">{escape(prefix + text)}</span>'
 
     def clear(self) -> None:
+        """Empty the line."""
         self.show(None)
 
 
@@ -264,6 +265,7 @@ class Transport:
         self._reset()
 
     def box(self) -> widgets.HBox:
+        """The controls in one row: Step, Play, Reset (and the steps-per-update slider)."""
         parts = [self.step, self.play, self.reset]
         if self.per_update is not None:
             parts.append(self.per_update)
@@ -300,6 +302,7 @@ class Demo(widgets.VBox):
 
     @property
     def figure(self) -> Figure | None:
+        """The demo's matplotlib figure (None for the computational graph, drawn as SVG)."""
         return self.canvas.figure if self.canvas is not None else None
 
     def __repr__(self) -> str:

@@ -97,6 +97,7 @@ class ClassifierRun:
 
     @property
     def epochs(self) -> int:
+        """Epochs trained since the last reset."""
         return len(self.losses)
 
     # -- training -------------------------------------------------------------------------------
@@ -130,6 +131,7 @@ class ClassifierRun:
         return float(np.mean(predicted == (self.y.numpy().reshape(-1) > 0.5)))
 
     def note(self) -> str | None:
+        """A hint about the last update: divergence, or the loss going up."""
         if self.diverged:
             return self.diverged
         if self.epochs >= 2 and self.losses[-1] > self.losses[-2] * (1 + _NOISE):
@@ -142,6 +144,7 @@ class ClassifierRun:
         return self.predict_proba(self._grid).reshape(self.grid_x.shape)
 
     def title(self) -> str:
+        """The plot's title: network size, epoch, loss and training accuracy."""
         if not self.losses:
             return f"{self.hidden} hidden units, epoch 0: accuracy {self.accuracy():.0%}"
         return (

@@ -107,14 +107,17 @@ class DescentRun:
 
     @property
     def x(self) -> float:
+        """Where the run is now."""
         return self.path[-1]
 
     @property
     def fx(self) -> float:
+        """f at the current x."""
         return self.values[-1]
 
     @property
     def slope(self) -> float:
+        """f'(x) at the current x, from autograd."""
         return self.slopes[-1]
 
     # -- the algorithm --------------------------------------------------------------------------

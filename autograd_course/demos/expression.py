@@ -71,6 +71,7 @@ class Evaluation:
 
     @property
     def value(self) -> float:
+        """The output's value, f."""
         return float(self.output.item())
 
     @property

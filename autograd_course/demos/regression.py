@@ -85,14 +85,17 @@ class RegressionRun:
 
     @property
     def steps(self) -> int:
+        """Steps taken since the last reset."""
         return len(self.losses)
 
     @property
     def w(self) -> float:
+        """The learned slope."""
         return float(self.model.weight.detach().numpy().reshape(-1)[0])
 
     @property
     def b(self) -> float:
+        """The learned intercept."""
         return float(self.model.bias.detach().numpy().reshape(-1)[0])
 
     # -- training -------------------------------------------------------------------------------
@@ -134,9 +137,11 @@ class RegressionRun:
 
     # -- what the plot shows --------------------------------------------------------------------
     def x_values(self) -> np.ndarray:
+        """The feature of each sample, flat."""
         return self.X.numpy().reshape(-1)
 
     def y_values(self) -> np.ndarray:
+        """The target of each sample, flat."""
         return self.y.numpy().reshape(-1)
 
     def fitted_line(self) -> tuple[np.ndarray, np.ndarray]:
@@ -154,6 +159,7 @@ class RegressionRun:
         return ends, self.true_w * ends + TRUE_BIAS
 
     def title(self) -> str:
+        """The figure's title: step, loss, learned and true coefficients."""
         loss = f"loss {self.losses[-1]:.4g}" if self.losses else "no step yet"
         return (
             f"step {self.steps}: {loss}, w = {self.w:.3g} (true {self.true_w:.3g}), "

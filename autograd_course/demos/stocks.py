@@ -128,6 +128,7 @@ class StockRun:
 
     @property
     def epochs(self) -> int:
+        """Epochs trained since the last reset."""
         return len(self.losses)
 
     # -- training -------------------------------------------------------------------------------
@@ -155,9 +156,11 @@ class StockRun:
 
     # -- what the plot shows (test days only, in dollars) ---------------------------------------
     def test_dates(self) -> np.ndarray:
+        """The dates of the test days."""
         return self.dates[self.test_days]
 
     def actual(self) -> np.ndarray:
+        """The closing prices of the test days."""
         return self.prices[self.test_days]
 
     def naive(self) -> np.ndarray:
@@ -176,6 +179,7 @@ class StockRun:
         return {"model": rmse(self.predicted(), actual), "naive": rmse(self.naive(), actual)}
 
     def title(self) -> str:
+        """The figure's title: settings, epoch, and test RMSE of model and naive baseline."""
         m = self.metrics()
         if abs(m["model"] - m["naive"]) <= 0.01 * m["naive"]:
             verdict = "about the same as naive"
@@ -187,4 +191,5 @@ class StockRun:
         )
 
     def note(self) -> str | None:
+        """The divergence message, if the run diverged."""
         return self.diverged
