@@ -893,9 +893,10 @@ def _arg_extreme(fn: Callable, x: Tensor, dim: int | None, keepdim: bool) -> Ten
 # ---- creation functions (PyTorch's names and defaults) --------------------------------
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (list, number, NumPy array or tensor)."""
-    array = _default_array(data)
-    if dtype is not None:
-        array = array.astype(_dt.to_numpy_dtype(dtype))
+    if dtype is None:
+        array = _default_array(data)
+    else:  # straight to the asked dtype: 1.6 must not pass through float32 on its way to float64
+        array = np.array(_unwrap(data), dtype=_dt.to_numpy_dtype(dtype))
     t = _make(array)
     if requires_grad:
         t.requires_grad = True

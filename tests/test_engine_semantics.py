@@ -268,6 +268,12 @@ def test_dtype_policy():
     assert t.requires_grad and (ac.tensor([1, 2]) > 1).dtype == ac.bool
 
 
+def test_explicit_dtype_keeps_full_precision():
+    assert ac.tensor(1.6, dtype=ac.float64).item() == 1.6
+    assert ac.tensor([1.6], dtype=ac.float64).tolist() == [1.6]
+    assert ac.tensor([1, 2], dtype=ac.float32).dtype == ac.float32
+
+
 def test_float64_gradient_stays_float64():
     x = ac.tensor([1.0, 2.0], dtype=ac.float64, requires_grad=True)
     (x * 2).sum().backward()

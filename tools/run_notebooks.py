@@ -86,6 +86,7 @@ def run_notebook(path: Path, timeout: int = 300) -> float:
         timeout=timeout,
         record_timing=False,
         coalesce_streams=True,  # one stdout block per cell, however the kernel flushed it
+        store_widget_state=False,  # widget state has fresh random ids on every run
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     start = time.perf_counter()
