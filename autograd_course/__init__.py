@@ -7,6 +7,26 @@
 
 from . import autograd, nn, optim, utils
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import double, dtype, float16, float32, float64, int32, int64, long
 from .dtypes import float as float  # noqa: A004
@@ -52,28 +72,7 @@ from .functions import (
     unsqueeze,
     where,
 )
-from .tensor import (
-    Size,
-    Tensor,
-    arange,
-    as_tensor,
-    empty,
-    eye,
-    from_numpy,
-    full,
-    full_like,
-    linspace,
-    manual_seed,
-    ones,
-    ones_like,
-    rand,
-    randint,
-    randn,
-    randperm,
-    tensor,
-    zeros,
-    zeros_like,
-)
+from .tensor import Size, Tensor
 
 __version__ = "0.1.0"
 

@@ -14,8 +14,9 @@ import numpy as np
 
 from .. import datasets, nn, optim
 from ..autograd import no_grad
+from ..creation import tensor
 from ..functions import sigmoid
-from ..tensor import Tensor, tensor
+from ..tensor import Tensor
 from .common import DemoError, check_learning_rate, init_linear_layers, keep_global_rng
 
 # Float32 rounding moves a converged loss by ~1e-7 relative: not a real increase.

@@ -12,7 +12,7 @@ import numpy as np
 from .. import nn
 from .. import random as ac_random
 from ..autograd import no_grad
-from ..tensor import tensor
+from ..creation import tensor
 
 __all__ = [
     "DemoError",

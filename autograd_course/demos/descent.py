@@ -14,7 +14,8 @@ import numpy as np
 
 from .. import functions as F
 from ..autograd import no_grad
-from ..tensor import Tensor, tensor
+from ..creation import tensor
+from ..tensor import Tensor
 from .common import DemoError, check_learning_rate, check_number
 
 __all__ = ["CURVES", "Curve", "DescentRun", "curve_points", "value_and_slope"]

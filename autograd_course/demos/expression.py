@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from .. import functions as F
-from ..tensor import Tensor, tensor
+from ..creation import tensor
+from ..tensor import Tensor
 from ..viz import Graph, draw_graph
 from .common import DemoError, check_number
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import datasets, nn, optim
 from ..autograd import no_grad
-from ..tensor import tensor
+from ..creation import tensor
 from .common import (
     DemoError,
     check_learning_rate,

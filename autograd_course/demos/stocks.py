@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import datasets, nn, optim
 from ..autograd import no_grad
-from ..tensor import tensor
+from ..creation import tensor
 from .common import DemoError, check_learning_rate, init_linear_layers, keep_global_rng
 
 __all__ = ["MODELS", "StockRun", "rmse"]

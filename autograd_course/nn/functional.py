@@ -18,7 +18,8 @@ import numpy as np
 
 from .. import random as _random
 from ..autograd.function import Function
-from ..tensor import Tensor, from_numpy
+from ..creation import from_numpy
+from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 

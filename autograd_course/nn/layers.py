@@ -8,7 +8,8 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-from ..tensor import Tensor, zeros
+from ..creation import zeros
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module

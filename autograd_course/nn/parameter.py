@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..tensor import Tensor, zeros
+from ..creation import zeros
+from ..tensor import Tensor
 
 
 class Parameter(Tensor):

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from ..creation import as_tensor, tensor
 from ..functions import stack
-from ..tensor import Tensor, as_tensor, tensor
+from ..tensor import Tensor
 
 
 class Dataset:
