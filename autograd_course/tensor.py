@@ -164,6 +164,8 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        if self._array.ndim == 2:  # the common case (every matmul backward), without _dims
+            return ops.Permute.apply(self, (1, 0), "TransposeBackward0")
         return self.transpose(-2, -1)
 
     # ---- leaving the graph ---------------------------------------------------------------
