@@ -355,6 +355,7 @@ class Relu(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
         # grad * mask: NumPy multiplies float by bool directly (much faster than np.where).
+        # Only an infinite upstream gradient differs from PyTorch: inf * 0 is nan, not 0.
         return Mul.apply(grad, _make(out._array > 0))
 
 
