@@ -69,7 +69,8 @@ class Tensor:
             array = np.zeros(data, dtype=_DEFAULT_FLOAT)
         else:
             raise TypeError(f"Tensor() takes data or a shape, got {data!r}")
-        _init(self, array, False, None)
+        self._array, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
+        self._version = [0]
         if requires_grad:
             self.requires_grad = True
 
@@ -694,8 +695,7 @@ class Tensor:
     @staticmethod
     def _make_subclass(cls: type, data: Tensor, require_grad: bool = False) -> Tensor:
         """A ``cls`` instance sharing ``data``'s values (how nn.Parameter is made)."""
-        out = object.__new__(cls)
-        _init(out, data._array, False, None)
+        out = _make(data._array, cls=cls)
         out.requires_grad = require_grad
         return out
 
@@ -734,17 +734,12 @@ class _RetainGrad:
 
 
 # ---- building tensors quickly inside the engine ---------------------------------------
-def _init(t: Tensor, array: np.ndarray, requires_grad: bool, grad_fn: Any) -> None:
-    t._array = array
-    t._requires_grad = requires_grad
-    t._grad = None
-    t.grad_fn = grad_fn
-    t._version = [0]
-
-
-def _make(array: np.ndarray, requires_grad: bool = False, grad_fn: Any = None) -> Tensor:
-    """Wrap an array without copying or converting it (the engine's constructor)."""
-    t = object.__new__(Tensor)
+def _make(
+    array: np.ndarray, requires_grad: bool = False, grad_fn: Any = None, cls: type = Tensor
+) -> Tensor:
+    """Wrap an array without copying or converting it (the engine's constructor: it runs
+    once per operation, so it sets the slots directly instead of going through __init__)."""
+    t = object.__new__(cls)
     t._array = array
     t._requires_grad = requires_grad
     t._grad = None
