@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 
@@ -45,9 +47,9 @@ def to_numpy_dtype(value: object) -> np.dtype:
     """Accept our dtypes, NumPy dtypes and Python types; give NumPy's dtype."""
     if isinstance(value, dtype):
         return value.numpy
-    if value is builtins_float:
+    if value is builtins.float:  # ac.zeros(2, dtype=float) means float32, as in PyTorch
         return float32.numpy
-    if value is builtins_int:
+    if value is builtins.int:
         return int64.numpy
     try:
         return np.dtype(value)
@@ -61,7 +63,3 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
     if found is None:
         found = _BY_NUMPY[np_dtype] = dtype(str(np_dtype), np_dtype)
     return found
-
-
-builtins_float = __builtins__["float"] if isinstance(__builtins__, dict) else __builtins__.float
-builtins_int = __builtins__["int"] if isinstance(__builtins__, dict) else __builtins__.int
