@@ -363,3 +363,18 @@ def test_log_of_zero_is_minus_inf_without_numpy_warnings():
         warnings.simplefilter("error")
         assert ac.tensor([0.0]).log().item() == -np.inf
         assert (ac.tensor([1.0]) / 0).item() == np.inf
+
+
+def test_setitem_is_recorded_on_non_leaves_and_refused_on_leaves():
+    x = ac.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = ac.tensor(10.0, requires_grad=True)
+    z = x * 2
+    z[1] = y * 3  # z = [2x0, 3y, 2x2]
+    assert z.tolist() == [2.0, 30.0, 6.0]
+    z.sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 2.0] and y.grad.item() == 3.0
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        x[0] = 5.0
+    with ac.no_grad():
+        x[0] = 5.0
+    assert x.tolist() == [5.0, 2.0, 3.0]
