@@ -17,10 +17,7 @@ from ..autograd import no_grad
 from ..creation import tensor
 from ..functions import sigmoid
 from ..tensor import Tensor
-from .common import DemoError, check_learning_rate, init_linear_layers, keep_global_rng
-
-# Float32 rounding moves a converged loss by ~1e-7 relative: not a real increase.
-_NOISE = 1e-5
+from .common import DemoError, TrainingRun, check_learning_rate, keep_global_rng
 
 __all__ = ["DATASETS", "ClassifierRun"]
 
@@ -32,7 +29,7 @@ MAX_HIDDEN = 256
 GRID = 60  # the decision boundary is evaluated on a GRID x GRID mesh
 
 
-class ClassifierRun:
+class ClassifierRun(TrainingRun):
     """A 2-hidden-1 ReLU network and its data; trains a number of full-batch epochs at a time."""
 
     def __init__(
@@ -82,20 +79,6 @@ class ClassifierRun:
         self.optimizer = optim.SGD(self.model.parameters(), lr=self.lr)
         self.reset()
 
-    def reset(self) -> None:
-        """The same starting weights again, and an empty loss curve."""
-        init_linear_layers(self.model, self.seed)
-        self.optimizer.zero_grad()
-        self.optimizer.state.clear()
-        self.losses: list[float] = []
-        self.diverged: str | None = None
-
-    def set_lr(self, value: float) -> None:
-        """Use a new learning rate from the next epoch on."""
-        self.lr = check_learning_rate(value)
-        for group in self.optimizer.param_groups:
-            group["lr"] = self.lr
-
     @property
     def epochs(self) -> int:
         """Epochs trained since the last reset."""
@@ -104,22 +87,19 @@ class ClassifierRun:
     # -- training -------------------------------------------------------------------------------
     def train(self, epochs: int = 1) -> None:
         """``epochs`` full-batch steps: forward, BCE-with-logits loss, backward, SGD update."""
-        for _ in range(int(epochs)):
-            if self.diverged:
-                raise DemoError(self.diverged)
-            with np.errstate(all="ignore"):
-                loss = self.loss_fn(self.model(self.X), self.y)
-                loss.backward()
-                self.optimizer.step()
-            self.optimizer.zero_grad()
-            value = float(loss.item())
-            self.losses.append(value)
-            if not math.isfinite(value):
-                self.diverged = (
-                    f"Diverged at epoch {self.epochs}: the loss is no longer a finite number. "
-                    f"lr = {self.lr:g} is too large; lower it and press Reset."
-                )
-                raise DemoError(self.diverged)
+        super().train(epochs)
+
+    def _loss(self) -> Tensor:
+        """BCE-with-logits loss of the network on all the points."""
+        return self.loss_fn(self.model(self.X), self.y)
+
+    def _divergence(self, loss: float) -> str | None:
+        if math.isfinite(loss):
+            return None
+        return (
+            f"Diverged at epoch {self.epochs}: the loss is no longer a finite number. "
+            f"lr = {self.lr:g} is too large; lower it and press Reset."
+        )
 
     def predict_proba(self, X: Tensor) -> np.ndarray:
         """P(class 1) for each row of X, as a flat float64 array."""
@@ -135,7 +115,7 @@ class ClassifierRun:
         """A hint about the last update: divergence, or the loss going up."""
         if self.diverged:
             return self.diverged
-        if self.epochs >= 2 and self.losses[-1] > self.losses[-2] * (1 + _NOISE):
+        if self._loss_went_up():
             return f"The loss went up at epoch {self.epochs}: lr = {self.lr:g} may be too large."
         return None
 

@@ -1,4 +1,4 @@
-"""What the demos' plain logic shares: input checks, seeded models and divergence detection."""
+"""What the demos' plain logic shares: input checks, seeded models and the training loop."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import nn
+from .. import nn, optim
 from .. import random as ac_random
 from ..autograd import no_grad
 from ..creation import tensor
+from ..tensor import Tensor
 
 __all__ = [
     "DemoError",
+    "TrainingRun",
     "check_learning_rate",
     "check_number",
     "init_linear_layers",
@@ -77,3 +79,66 @@ def init_linear_layers(model: nn.Module, seed: int) -> None:
                     if param is not None:
                         values = rng.uniform(-bound, bound, size=tuple(param.shape))
                         param.copy_(tensor(values.astype(param.detach().numpy().dtype)))
+
+
+# Float32 rounding moves a converged loss by ~1e-7 relative: not a real increase.
+_NOISE = 1e-5
+
+
+class TrainingRun:
+    """A model trained full-batch by an optimiser, one step at a time, and its loss curve.
+
+    Subclasses build ``model``, ``loss_fn`` and ``optimizer`` (then call ``reset``) and say
+    what one step's loss is (``_loss``) and when a run has diverged (``_divergence``).
+    """
+
+    model: nn.Module
+    loss_fn: nn.Module
+    optimizer: optim.Optimizer
+    lr: float
+    seed: int
+
+    def reset(self) -> None:
+        """The same starting weights again, no optimiser state, and an empty loss curve."""
+        init_linear_layers(self.model, self.seed)
+        self.optimizer.zero_grad()
+        self.optimizer.state.clear()
+        self.losses: list[float] = []
+        self.diverged: str | None = None
+
+    def set_lr(self, value: float) -> None:
+        """Use a new learning rate from the next step on, as ``param_groups[0]["lr"] = lr`` does."""
+        self.lr = check_learning_rate(value)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.lr
+
+    def train(self, steps: int = 1) -> None:
+        """``steps`` full-batch steps: forward, loss, backward, optimiser step, zero the gradients.
+
+        A diverged run refuses to train (its message is raised as a DemoError) until reset.
+        """
+        if self.diverged:
+            raise DemoError(self.diverged)
+        for _ in range(int(steps)):
+            with np.errstate(all="ignore"):
+                loss = self._loss()
+                loss.backward()
+                self.optimizer.step()
+            self.optimizer.zero_grad()
+            value = float(loss.item())
+            self.losses.append(value)
+            self.diverged = self._divergence(value)
+            if self.diverged:
+                raise DemoError(self.diverged)
+
+    def _loss(self) -> Tensor:
+        """The loss of the model on the whole training set (one forward pass)."""
+        raise NotImplementedError
+
+    def _divergence(self, loss: float) -> str | None:
+        """What to tell the user if the step that gave ``loss`` diverged, else None."""
+        raise NotImplementedError
+
+    def _loss_went_up(self) -> bool:
+        """Whether the last step raised the loss by more than float32 rounding."""
+        return len(self.losses) >= 2 and self.losses[-1] > self.losses[-2] * (1 + _NOISE)

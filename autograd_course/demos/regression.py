@@ -13,16 +13,8 @@ import numpy as np
 from .. import datasets, nn, optim
 from ..autograd import no_grad
 from ..creation import tensor
-from .common import (
-    DemoError,
-    check_learning_rate,
-    check_number,
-    init_linear_layers,
-    keep_global_rng,
-)
-
-# Float32 rounding moves a converged loss by ~1e-7 relative: not a real increase.
-_NOISE = 1e-5
+from ..tensor import Tensor
+from .common import DemoError, TrainingRun, check_learning_rate, check_number, keep_global_rng
 
 __all__ = ["RegressionRun"]
 
@@ -32,7 +24,7 @@ MAX_SAMPLES = 5000
 DIVERGED_FACTOR = 1e6
 
 
-class RegressionRun:
+class RegressionRun(TrainingRun):
     """Chapter 2's linear model being fitted, one full-batch SGD step at a time."""
 
     def __init__(
@@ -69,20 +61,6 @@ class RegressionRun:
         )
         self.reset()
 
-    def reset(self) -> None:
-        """Back to the same random starting line, with no steps taken."""
-        init_linear_layers(self.model, self.seed)
-        self.model.zero_grad()
-        self.optimizer.state.clear()
-        self.losses: list[float] = []
-        self.diverged: str | None = None
-
-    def set_lr(self, value: float) -> None:
-        """Use a new learning rate from the next step on, as ``param_groups[0]["lr"] = lr`` does."""
-        self.lr = check_learning_rate(value)
-        for group in self.optimizer.param_groups:
-            group["lr"] = self.lr
-
     @property
     def steps(self) -> int:
         """Steps taken since the last reset."""
@@ -99,26 +77,19 @@ class RegressionRun:
         return float(self.model.bias.detach().numpy().reshape(-1)[0])
 
     # -- training -------------------------------------------------------------------------------
-    def train(self, steps: int = 1) -> None:
-        """``steps`` full-batch steps: forward, MSE, backward, SGD update, zero the gradients."""
-        for _ in range(int(steps)):
-            if self.diverged:
-                raise DemoError(self.diverged)
-            with np.errstate(all="ignore"):
-                loss = self.loss_fn(self.model(self.X), self.y)
-                loss.backward()
-                self.optimizer.step()
-            self.optimizer.zero_grad()
-            value = float(loss.item())
-            self.losses.append(value)
-            if not math.isfinite(value) or not math.isfinite(self.w) or not math.isfinite(self.b):
-                self.diverged = self._diverged("the loss is no longer a finite number")
-            elif value > DIVERGED_FACTOR * self.losses[0]:
-                self.diverged = self._diverged(f"the loss grew to {value:.3g}")
-        if self.diverged:
-            raise DemoError(self.diverged)
+    # (``train(steps)`` comes from TrainingRun.)
+    def _loss(self) -> Tensor:
+        """MSE of the line on all the samples."""
+        return self.loss_fn(self.model(self.X), self.y)
 
-    def _diverged(self, what: str) -> str:
+    def _divergence(self, loss: float) -> str | None:
+        if not math.isfinite(loss) or not math.isfinite(self.w) or not math.isfinite(self.b):
+            return self._diverged_because("the loss is no longer a finite number")
+        if loss > DIVERGED_FACTOR * self.losses[0]:
+            return self._diverged_because(f"the loss grew to {loss:.3g}")
+        return None
+
+    def _diverged_because(self, what: str) -> str:
         return (
             f"Diverged at step {self.steps}: {what}. lr = {self.lr:g} is too large for this "
             "data; lower it and press Reset."
@@ -128,7 +99,7 @@ class RegressionRun:
         """A hint about the last step: divergence, or the loss going up (overshooting)."""
         if self.diverged:
             return self.diverged
-        if self.steps >= 2 and self.losses[-1] > self.losses[-2] * (1 + _NOISE):
+        if self._loss_went_up():
             return (
                 f"The loss went up at step {self.steps}: each step overshoots the best line. "
                 f"lr = {self.lr:g} is too large."

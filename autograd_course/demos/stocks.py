@@ -17,7 +17,8 @@ import numpy as np
 from .. import datasets, nn, optim
 from ..autograd import no_grad
 from ..creation import tensor
-from .common import DemoError, check_learning_rate, init_linear_layers, keep_global_rng
+from ..tensor import Tensor
+from .common import DemoError, TrainingRun, check_learning_rate, keep_global_rng
 
 __all__ = ["MODELS", "StockRun", "rmse"]
 
@@ -32,7 +33,7 @@ def rmse(predicted: np.ndarray, actual: np.ndarray) -> float:
     return float(np.sqrt(np.mean((np.asarray(predicted) - np.asarray(actual)) ** 2)))
 
 
-class StockRun:
+class StockRun(TrainingRun):
     """One ticker, one window size, one model; trains a number of full-batch epochs at a time."""
 
     def __init__(
@@ -112,20 +113,6 @@ class StockRun:
         self.optimizer = optim.SGD(self.model.parameters(), lr=self.lr, momentum=MOMENTUM)
         self.reset()
 
-    def reset(self) -> None:
-        """The same starting weights again, no momentum yet, and an empty loss curve."""
-        init_linear_layers(self.model, self.seed)
-        self.optimizer.zero_grad()
-        self.optimizer.state.clear()
-        self.losses: list[float] = []
-        self.diverged: str | None = None
-
-    def set_lr(self, value: float) -> None:
-        """Use a new learning rate from the next epoch on."""
-        self.lr = check_learning_rate(value)
-        for group in self.optimizer.param_groups:
-            group["lr"] = self.lr
-
     @property
     def epochs(self) -> int:
         """Epochs trained since the last reset."""
@@ -134,25 +121,22 @@ class StockRun:
     # -- training -------------------------------------------------------------------------------
     def train(self, epochs: int = 1) -> None:
         """``epochs`` full-batch SGD steps on the training windows (MSE on normalised prices)."""
-        for _ in range(int(epochs)):
-            if self.diverged:
-                raise DemoError(self.diverged)
-            with np.errstate(all="ignore"):
-                loss = self.loss_fn(self.model(self.X_train), self.y_train)
-                loss.backward()
-                self.optimizer.step()
-            self.optimizer.zero_grad()
-            value = float(loss.item())
-            self.losses.append(value)
-            if not math.isfinite(value):
-                # Neighbouring prices are nearly equal, so the loss curves about `window`
-                # times more steeply than for one input: the stable rate shrinks with it.
-                self.diverged = (
-                    f"Diverged at epoch {self.epochs}: the loss is no longer a finite number. "
-                    f"lr = {self.lr:g} is too large for a {self.window}-day window (wider "
-                    f"windows need smaller rates): try {0.9 / self.window:.1g} and press Reset."
-                )
-                raise DemoError(self.diverged)
+        super().train(epochs)
+
+    def _loss(self) -> Tensor:
+        """MSE of the next-day predictions on the training windows (normalised prices)."""
+        return self.loss_fn(self.model(self.X_train), self.y_train)
+
+    def _divergence(self, loss: float) -> str | None:
+        if math.isfinite(loss):
+            return None
+        # Neighbouring prices are nearly equal, so the loss curves about `window` times
+        # more steeply than for one input: the stable rate shrinks with it.
+        return (
+            f"Diverged at epoch {self.epochs}: the loss is no longer a finite number. "
+            f"lr = {self.lr:g} is too large for a {self.window}-day window (wider "
+            f"windows need smaller rates): try {0.9 / self.window:.1g} and press Reset."
+        )
 
     # -- what the plot shows (test days only, in dollars) ---------------------------------------
     def test_dates(self) -> np.ndarray:

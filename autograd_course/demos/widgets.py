@@ -8,7 +8,7 @@ module only reads controls, calls the logic, and moves the lines of one figure.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
@@ -21,7 +21,7 @@ from ..datasets import TICKERS
 from ..plots import CLASS_COLORS, DATA_COLOR, FIT_COLOR, OTHER_COLOR, TRUE_COLOR
 from ._ui import Canvas, Demo, Inputs, Status, Transport, guarded, themed
 from .classify import DATASETS, ClassifierRun
-from .common import DemoError, check_learning_rate
+from .common import DemoError, TrainingRun, check_learning_rate
 from .descent import CURVES, DescentRun, curve_points
 from .expression import Evaluation, Parsed, evaluate, parse_expression
 from .regression import RegressionRun
@@ -80,6 +80,47 @@ def _start_lr(inputs: Inputs, setter: Any, value: Any, default: float) -> None:
 def _show_note(status: Status, note: str | None, diverged: bool) -> None:
     """The logic's hint about the last step, as a warning (or an error once diverged)."""
     status.show(note, "error" if diverged else "warning")
+
+
+def _training_transport(
+    run: TrainingRun,
+    inputs: Inputs,
+    lr_box: widgets.FloatText,
+    redraw: Callable[[], None],
+    *,
+    interval: int,
+    per_update: tuple[str, int, int],
+) -> Transport:
+    """Step, Play and Reset for a training demo, and its learning-rate box wired to ``run``.
+
+    An update trains ``transport.steps`` steps, redraws (also when a step fails) and shows
+    the run's note; a diverged run says so again, without redrawing, until Reset.
+    """
+    status = inputs.status
+
+    def advance() -> bool:
+        inputs.check()
+        if run.diverged:  # nothing to redraw: say so again (Reset starts over)
+            raise DemoError(run.diverged)
+        try:
+            run.train(transport.steps)
+        finally:
+            redraw()
+        _show_note(status, run.note(), bool(run.diverged))
+        return not run.diverged
+
+    def reset() -> None:
+        inputs.check()
+        run.reset()
+        status.clear()
+        redraw()
+
+    def on_lr(change: Mapping[str, Any]) -> None:
+        inputs.apply("lr", run.set_lr, change["new"])
+
+    transport = Transport(advance, reset, status, interval=interval, per_update=per_update)
+    lr_box.observe(guarded(status)(on_lr), names="value")
+    return transport
 
 
 def _log_limits(values: list[float]) -> tuple[float, float]:
@@ -294,37 +335,16 @@ def linear_regression(n_samples: int = 1500, noise: float = 10.0, lr: float = 0.
         title.set_text(run.title())
         canvas.render(full, relayout)
 
-    def advance() -> bool:
-        inputs.check()
-        if run.diverged:  # nothing to redraw: say so again (Reset starts over)
-            raise DemoError(run.diverged)
-        try:
-            run.train(transport.steps)
-        finally:
-            redraw()
-        _show_note(status, run.note(), bool(run.diverged))
-        return not run.diverged
-
-    def reset() -> None:
-        inputs.check()
-        run.reset()
-        status.clear()
-        redraw()
-
     def on_data(_: Any) -> None:
         run.set_data(samples.value, noise_slider.value)
         status.clear()
         place_data()
         redraw(full=True)
 
-    def on_lr(change: Mapping[str, Any]) -> None:
-        inputs.apply("lr", run.set_lr, change["new"])
-
-    transport = Transport(
-        advance, reset, status, interval=200, per_update=("steps per update", 1, 50)
+    transport = _training_transport(
+        run, inputs, lr_box, redraw, interval=200, per_update=("steps per update", 1, 50)
     )
     guard = guarded(status)
-    lr_box.observe(guard(on_lr), names="value")
     samples.observe(guard(on_data), names="value")
     noise_slider.observe(guard(on_data), names="value")
     place_data()
@@ -417,23 +437,6 @@ def classifier(dataset: str = "moons", hidden: int = 10, lr: float = 1.0) -> Dem
         _draw_losses(ax_loss, loss_line, run.losses, "epoch", 100)
         canvas.render(full, relayout)
 
-    def advance() -> bool:
-        inputs.check()
-        if run.diverged:  # nothing to redraw: say so again (Reset starts over)
-            raise DemoError(run.diverged)
-        try:
-            run.train(transport.steps)
-        finally:
-            redraw()
-        _show_note(status, run.note(), bool(run.diverged))
-        return not run.diverged
-
-    def reset() -> None:
-        inputs.check()
-        run.reset()
-        status.clear()
-        redraw()
-
     def on_dataset(change: Mapping[str, Any]) -> None:
         run.set_dataset(change["new"])
         status.clear()
@@ -445,16 +448,12 @@ def classifier(dataset: str = "moons", hidden: int = 10, lr: float = 1.0) -> Dem
         status.clear()
         redraw()
 
-    def on_lr(change: Mapping[str, Any]) -> None:
-        inputs.apply("lr", run.set_lr, change["new"])
-
-    transport = Transport(
-        advance, reset, status, interval=200, per_update=("epochs per update", 20, 100)
+    transport = _training_transport(
+        run, inputs, lr_box, redraw, interval=200, per_update=("epochs per update", 20, 100)
     )
     guard = guarded(status)
     dataset_box.observe(guard(on_dataset), names="value")
     hidden_slider.observe(guard(on_hidden), names="value")
-    lr_box.observe(guard(on_lr), names="value")
     place_data()
     redraw()
     _start_lr(inputs, run.set_lr, lr, run.lr)
@@ -640,23 +639,6 @@ def stock_window(
         _draw_losses(ax_loss, loss_line, run.losses, "epoch", 100)
         canvas.render(full, relayout)
 
-    def advance() -> bool:
-        inputs.check()
-        if run.diverged:  # nothing to redraw: say so again (Reset starts over)
-            raise DemoError(run.diverged)
-        try:
-            run.train(transport.steps)
-        finally:
-            redraw()
-        _show_note(status, run.note(), bool(run.diverged))
-        return not run.diverged
-
-    def reset() -> None:
-        inputs.check()
-        run.reset()
-        status.clear()
-        redraw()
-
     def on_ticker(change: Mapping[str, Any]) -> None:
         run.set_ticker(change["new"])
         status.clear()
@@ -674,18 +656,14 @@ def stock_window(
         label_model()
         redraw()
 
-    def on_lr(change: Mapping[str, Any]) -> None:
-        inputs.apply("lr", run.set_lr, change["new"])
-
-    transport = Transport(
-        advance, reset, status, interval=250, per_update=("epochs per update", 50, 500)
+    transport = _training_transport(
+        run, inputs, lr_box, redraw, interval=250, per_update=("epochs per update", 50, 500)
     )
     guard = guarded(status)
     label_model()
     ticker_box.observe(guard(on_ticker), names="value")
     window_slider.observe(guard(on_window), names="value")
     model_box.observe(guard(on_model), names="value")
-    lr_box.observe(guard(on_lr), names="value")
     place_data()
     redraw()
     _start_lr(inputs, run.set_lr, lr, run.lr)
