@@ -378,3 +378,14 @@ def test_setitem_is_recorded_on_non_leaves_and_refused_on_leaves():
     with ac.no_grad():
         x[0] = 5.0
     assert x.tolist() == [5.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("dtype", [ac.float32, ac.float64])
+@pytest.mark.parametrize("shape", [(1000, 16), (1, 3), (0, 4), (5, 0)])
+def test_row_sums_match_numpy(dtype, shape):
+    values = np.random.default_rng(0).standard_normal(shape)
+    x = ac.tensor(values, dtype=dtype)
+    tol = 1e-4 if dtype == ac.float32 else 1e-12
+    assert np.allclose(x.sum(0).numpy(), values.sum(0), atol=tol)
+    assert x.sum(0, keepdim=True).shape == (1, shape[1])
+    assert np.allclose(x.sum_to_size(1, shape[1]).numpy(), values.sum(0, keepdims=True), atol=tol)
