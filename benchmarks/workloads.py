@@ -164,11 +164,11 @@ def linreg_data(size: dict) -> dict:
     return {"x": x, "y": y, "weights": _mlp_init(rng, [1, 1]), "lr": 0.1, "steps": size["steps"]}
 
 
-def linreg_framework(mod: Any, data: dict) -> Callable[[], list]:
-    """``nn.Linear(1, 1)``, ``nn.MSELoss``, ``optim.SGD(lr=0.1)``, full batch."""
+def _fullbatch_sgd(mod: Any, data: dict, sizes: list[int], loss_fn: Any) -> Callable[[], list]:
+    """The training loop a student writes (the same text runs with ``ac`` or ``torch``):
+    a ReLU MLP of ``sizes``, full batch, ``optim.SGD``, zero_grad / backward / step."""
     x, y = mod.from_numpy(data["x"]), mod.from_numpy(data["y"])
-    model = _mlp(mod, [1, 1], data["weights"])
-    loss_fn = mod.nn.MSELoss()
+    model = _mlp(mod, sizes, data["weights"])
     optimizer = mod.optim.SGD(model.parameters(), lr=data["lr"])
 
     def run() -> list:
@@ -180,6 +180,11 @@ def linreg_framework(mod: Any, data: dict) -> Callable[[], list]:
         return [loss, *model.parameters()]
 
     return run
+
+
+def linreg_framework(mod: Any, data: dict) -> Callable[[], list]:
+    """``nn.Linear(1, 1)``, ``nn.MSELoss``, ``optim.SGD(lr=0.1)``, full batch."""
+    return _fullbatch_sgd(mod, data, [1, 1], mod.nn.MSELoss())
 
 
 def linreg_numpy(data: dict) -> Callable[[], list]:
@@ -212,20 +217,7 @@ def classifier_data(size: dict) -> dict:
 
 def classifier_framework(mod: Any, data: dict) -> Callable[[], list]:
     """2-16-16-1 ReLU MLP on logits, ``nn.BCEWithLogitsLoss``, ``optim.SGD(lr=0.1)``, full batch."""
-    x, y = mod.from_numpy(data["x"]), mod.from_numpy(data["y"])
-    model = _mlp(mod, [2, 16, 16, 1], data["weights"])
-    loss_fn = mod.nn.BCEWithLogitsLoss()
-    optimizer = mod.optim.SGD(model.parameters(), lr=data["lr"])
-
-    def run() -> list:
-        for _ in range(data["steps"]):
-            optimizer.zero_grad()
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            optimizer.step()
-        return [loss, *model.parameters()]
-
-    return run
+    return _fullbatch_sgd(mod, data, [2, 16, 16, 1], mod.nn.BCEWithLogitsLoss())
 
 
 def classifier_numpy(data: dict) -> Callable[[], list]:
@@ -372,20 +364,7 @@ def big_mlp_data(size: dict) -> dict:
 
 def big_mlp_framework(mod: Any, data: dict) -> Callable[[], list]:
     """512-1024-1024-1 ReLU MLP, ``nn.MSELoss``, ``optim.SGD(lr=0.01)``, full batch of 1,024."""
-    x, y = mod.from_numpy(data["x"]), mod.from_numpy(data["y"])
-    model = _mlp(mod, data["sizes"], data["weights"])
-    loss_fn = mod.nn.MSELoss()
-    optimizer = mod.optim.SGD(model.parameters(), lr=data["lr"])
-
-    def run() -> list:
-        for _ in range(data["steps"]):
-            optimizer.zero_grad()
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            optimizer.step()
-        return [loss, *model.parameters()]
-
-    return run
+    return _fullbatch_sgd(mod, data, data["sizes"], mod.nn.MSELoss())
 
 
 def big_mlp_numpy(data: dict) -> Callable[[], list]:
