@@ -49,7 +49,7 @@ OUTPUT_CAP = 20_000
 #: Seconds a cell may ignore the interrupt before its kernel is killed.
 KILL_GRACE = 5.0
 #: Seconds a task check may run past its own time limit before it is interrupted.
-PROBE_GRACE = 5.0
+PROBE_GRACE = 2.0
 #: Kernels started for one submission at most (each death skips one cell or task).
 MAX_KERNELS = 4
 #: Largest probe result read back, in characters; largest message the grader accepts, in bytes.
@@ -311,8 +311,11 @@ async def _attempt(
                     execution.out_of_time = True
                     return None
                 run = execution.cells[index]
-                outcome = await _run_cell(client, position, min(plan.timeout, left))
+                outcome = await _run_cell(client, position, min(plan.timeout, left), deadline)
                 _record(run, client, position, outcome)
+                if outcome == "killed" and time.monotonic() >= deadline:
+                    execution.out_of_time = True
+                    return None
                 if outcome in ("dead", "killed"):
                     return index
             for offset, task in enumerate(pending):
@@ -327,7 +330,7 @@ async def _attempt(
                 copy.cells[position].source = probe_source(
                     exercise, task.id, task.answer, inputs, round(limit, 3)
                 )
-                outcome = await _run_cell(client, position, limit + PROBE_GRACE)
+                outcome = await _run_cell(client, position, limit + PROBE_GRACE, deadline)
                 envelope = _probe_result(client.probe_results.get(position), task.id)
                 if outcome in ("dead", "killed"):
                     execution.envelopes[task.id] = envelope or _lost_envelope(outcome)
@@ -352,13 +355,14 @@ async def _attempt(
     return None
 
 
-async def _run_cell(client: _CappedClient, position: int, timeout: float) -> str:
-    """Execute one cell: "ok", "timeout" (interrupted), "killed" (ignored the interrupt, so
-    its kernel was killed) or "dead" (the kernel died)."""
+async def _run_cell(client: _CappedClient, position: int, timeout: float, deadline: float) -> str:
+    """Execute one cell: "ok", "timeout" (interrupted), "killed" (ignored the interrupt, or
+    still ran at the deadline, so its kernel was killed) or "dead" (the kernel died)."""
     client.timeout = max(1, int(round(timeout)))
     cell = client.nb.cells[position]
     task = asyncio.ensure_future(client.async_execute_cell(cell, position))
-    done, _ = await asyncio.wait({task}, timeout=client.timeout + KILL_GRACE)
+    wait = min(client.timeout + KILL_GRACE, max(0.0, deadline - time.monotonic()))
+    done, _ = await asyncio.wait({task}, timeout=wait)
     killed = False
     if not done:
         killed = True
