@@ -77,10 +77,7 @@ def grade(args: argparse.Namespace) -> int:
         _say(f"autograd-course grade: {problem}", sys.stderr)
         return USAGE_ERROR
     assert options is not None
-    if options.sandbox != "bwrap":
-        _say(
-            f"autograd-course grade: sandbox: {sandbox.describe_mode(options.sandbox)}", sys.stderr
-        )
+    _warn_about_sandbox(options.sandbox)
     read = [grader.read_submission(path) for path in submissions]  # before anything runs
     results = _grade_all(read, options, max(1, int(args.jobs or os.cpu_count() or 1)))
     for item, graded in zip(read, results, strict=True):
@@ -108,6 +105,20 @@ def grade(args: argparse.Namespace) -> int:
         if graded.log:
             _say(f"  {graded.log}", sys.stderr)
     return USAGE_ERROR if errors else 0
+
+
+def _warn_about_sandbox(mode: str) -> None:
+    """Say on stderr what a fallback sandbox does not protect."""
+    if mode == "bwrap":
+        return
+    _say(f"autograd-course grade: sandbox: {sandbox.describe_mode(mode)}", sys.stderr)
+    for folder in sandbox.reference_paths() if mode == "user" else []:
+        if os.stat(folder).st_mode & 0o004:
+            _say(
+                f"autograd-course grade: the task references in {folder} can be read by the "
+                f"kernels' user: run chmod -R go-rwx {folder} before grading for real",
+                sys.stderr,
+            )
 
 
 def _options(args: argparse.Namespace) -> tuple[str | None, grader.Options | None]:
@@ -148,7 +159,7 @@ def _grade_all(
     todo = list(range(len(submissions)))
     for _ in range(2):
         failed = []
-        context = multiprocessing.get_context("spawn")
+        context = _worker_context()
         with ProcessPoolExecutor(
             min(jobs, len(todo)), context, _worker_setup, (registry.registered_files(),)
         ) as pool:
@@ -171,6 +182,17 @@ def _grade_all(
         results[index] = _failed(submissions[index], options, RuntimeError("worker died"))
         _say(report.table(results[index]) + "\n", sys.stdout)  # type: ignore[arg-type]
     return results  # type: ignore[return-value]
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Worker processes forked from a server that has imported the grader once (a fresh
+    interpreter per worker would spend seconds importing it again); spawned where forkserver
+    does not exist."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograd_course.grading.commands"])
+    return context
 
 
 def _worker_setup(files: list[tuple[str, str, str]]) -> None:

@@ -150,6 +150,12 @@ def resolve(mode: str) -> str:
     )
 
 
+def fallback() -> str:
+    """The mode used here when bwrap is missing: ``user`` as root (when it works), else
+    ``session``."""
+    return "user" if is_root() and _unavailable("user") is None else "session"
+
+
 @functools.cache
 def _unavailable(mode: str) -> str | None:
     """Why ``mode`` cannot start a Python here (None when it can); tried once per process."""
@@ -362,7 +368,7 @@ class Sandbox:
         for path in _environment_paths():
             args += _parents(path, made) + ["--ro-bind", path, path]
             made.add(path)
-        for hidden in _hidden_paths():
+        for hidden in reference_paths():
             args += ["--tmpfs", hidden]
         args += ["--perms", "1777", "--size", str(self.limits.disk), "--tmpfs", BOX]
         args += ["--perms", "0777", "--dir", f"{BOX}/work"]
@@ -391,7 +397,7 @@ def _environment_paths() -> list[str]:
     return sorted(p for p in paths if not any(p.startswith(q + "/") for q in paths))
 
 
-def _hidden_paths() -> list[str]:
+def reference_paths() -> list[str]:
     """Folders the kernel must not read although they sit inside what it can: the tasks'
     references (in the package as installed and as found through any symlink)."""
     from . import tasks
