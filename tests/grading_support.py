@@ -58,6 +58,19 @@ def with_cell(path: Path, source: str, after_setup: bool = True) -> nbformat.Not
     return nb
 
 
+def write_cases(folder: Path, cases: dict) -> dict[str, Path]:
+    """Write each case (a notebook, or raw text) as folder/NAME.ipynb; their paths by name."""
+    paths = {}
+    for name, content in cases.items():
+        path = folder / f"{name}.ipynb"
+        if isinstance(content, str):
+            path.write_text(content)
+        else:
+            nbformat.write(content, path)
+        paths[name] = path
+    return paths
+
+
 def shared_folder() -> Path:
     """A temporary folder every user may read and write (for runs as another user)."""
     folder = Path(tempfile.mkdtemp(prefix="autograd-course-test-"))

@@ -23,7 +23,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_support import ROOT, grade_args, load, setup_index, task_cell, with_cell
+from grading_support import (
+    ROOT,
+    grade_args,
+    load,
+    setup_index,
+    task_cell,
+    with_cell,
+    write_cases,
+)
 from nbformat.v4 import new_code_cell
 
 import autograd_course
@@ -409,14 +417,7 @@ def attack(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     report, csv_path = out / "grades.json", out / "grades.csv"
     neighbour = folder / "zz_neighbour.ipynb"
-    paths = {}
-    for name, content in cases(report, neighbour).items():
-        path = folder / f"{name}.ipynb"
-        if isinstance(content, str):
-            path.write_text(content)
-        else:
-            nbformat.write(content, path)
-        paths[name] = path
+    write_cases(folder, cases(report, neighbour))
     evil = os.path.join(os.fsencode(folder), EVIL_NAME)
     with open(evil, "wb") as handle:
         handle.write(EXERCISE.read_bytes())

@@ -14,9 +14,16 @@ import json
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from grading_support import ROOT, grade_args, load, setup_index, task_cell, with_cell
+from grading_support import (
+    ROOT,
+    grade_args,
+    load,
+    setup_index,
+    task_cell,
+    with_cell,
+    write_cases,
+)
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograd_course.grading import commands
@@ -111,14 +118,7 @@ CASES = {
 def run(tmp_path_factory):
     """Write every case, hash it, grade them all in one command, hash again."""
     folder = tmp_path_factory.mktemp("submissions")
-    paths = {}
-    for name, content in CASES.items():
-        path = folder / f"{name}.ipynb"
-        if isinstance(content, str):
-            path.write_text(content)
-        else:
-            nbformat.write(content, path)
-        paths[name] = path
+    paths = write_cases(folder, CASES)
     before = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in paths.items()}
     json_path = folder / "grades.json"
     args = grade_args(*paths.values(), json_path=json_path, timeout=TIMEOUT)
