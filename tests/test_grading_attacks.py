@@ -45,7 +45,7 @@ pytestmark = pytest.mark.skipif(
 EXERCISE = ROOT / "exercises" / "01_scalar_gradients.ipynb"
 SOLUTION = ROOT / "solutions" / "01_scalar_gradients.ipynb"
 TIMEOUT = 3.0
-TOTAL = 20.0
+TOTAL = 15.0
 SECRET = "grader-secret-6f1d2c"
 DAEMON_MARK = "autograd-attack-daemon"
 SLEEP_MARK = "613.37"
@@ -557,7 +557,8 @@ def test_names_and_messages_are_shown_escaped(attack):
     assert "\x1b" not in printed and "\u202e" not in printed and "\udcff" not in printed
     totals = [line for line in printed.splitlines() if line.lstrip().startswith("total")]
     graded = [r for r in attack["records"].values() if r["status"] == "graded"]
-    assert len(totals) == len(graded)  # no fake total rows
+    again = [r for r in graded if "graded again on its own" in notes(r)]
+    assert len(totals) == len(graded) + len(again)  # no fake total rows
     evil = next(
         r
         for r in attack["records"].values()
@@ -627,6 +628,8 @@ def test_file_size_and_disk_are_capped(attack):
 def test_checks_that_ignore_every_signal_stay_within_the_total_time(attack):
     record = attack["records"]["resource_signals_ignored"]
     assert record["score"] == 0
-    assert record["execution_time"] < TOTAL + 15
     assert "total time limit" in notes(record)
+    # graded twice (the second time alone, as every submission that hit a time limit)
+    assert "graded again on its own" in notes(record)
+    assert record["execution_time"] < 2 * (TOTAL + 10)
     assert attack["elapsed"] < 150

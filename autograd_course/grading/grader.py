@@ -88,6 +88,7 @@ class Graded:
     unchanged: bool = True
     execution_time: float = 0.0
     sandbox: str | None = None
+    time_limited: bool = False  #: a time limit was reached (the grade may depend on load)
 
     @property
     def score(self) -> float:
@@ -187,6 +188,9 @@ def _grade_bytes(data: bytes, name: str, graded: Graded, options: Options, mode:
         graded.error = INTERNAL_ERROR
         graded.log = clean(str(exc), 2000)
         return
+    graded.time_limited = execution.out_of_time or any(
+        run.status in ("timeout", "killed") for run in execution.cells.values()
+    )
     graded.notes.extend(clean(note) for note in _cell_notes(execution, options.timeout))
     graded.notes.extend(clean(note) for note in dict.fromkeys(execution.notes))
     for task in exercise.tasks:
@@ -200,6 +204,7 @@ def _grade_bytes(data: bytes, name: str, graded: Graded, options: Options, mode:
                 "timeout",
             )
         result = _explain_missing(task, result, nb, execution)
+        graded.time_limited |= result.status == "timeout"
         graded.tasks.append(
             TaskOutcome(
                 task.id,

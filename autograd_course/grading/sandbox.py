@@ -365,7 +365,12 @@ class Sandbox:
         args += ["--ro-bind", str(self.host / "group"), "/etc/group"]
         args += ["--proc", "/proc", "--dev", "/dev"]
         made: set[str] = {"/", "/etc", "/proc", "/dev", *_SYSTEM}
-        for path in _environment_paths():
+        environment = _environment_paths()
+        tmp_is_used = any(path.startswith("/tmp/") for path in environment)
+        if tmp_is_used:  # the environment lives in /tmp: /tmp is a second capped tmpfs
+            args += ["--perms", "1777", "--size", str(self.limits.disk), "--tmpfs", "/tmp"]
+            made.add("/tmp")
+        for path in environment:
             args += _parents(path, made) + ["--ro-bind", path, path]
             made.add(path)
         for hidden in reference_paths():
@@ -375,7 +380,9 @@ class Sandbox:
         args += ["--ro-bind", str(self.host / "submission.ipynb"), f"{BOX}/work/submission.ipynb"]
         if connection is not None:
             args += ["--ro-bind", connection, f"{BOX}/kernel.json"]
-        args += ["--symlink", f"{BOX}/tmp", "/tmp", "--chdir", "/"]
+        if not tmp_is_used:
+            args += ["--symlink", f"{BOX}/tmp", "/tmp"]
+        args += ["--chdir", "/"]
         return args
 
 
