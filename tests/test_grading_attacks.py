@@ -39,7 +39,7 @@ from autograd_course.grading import commands, registry, sandbox
 from autograd_course.grading.probes.runtime import MIME, encode
 
 pytestmark = pytest.mark.skipif(
-    sandbox._unavailable("bwrap") is not None, reason="bubblewrap cannot run here"
+    sandbox.unavailable("bwrap") is not None, reason="bubblewrap cannot run here"
 )
 
 EXERCISE = ROOT / "exercises" / "01_scalar_gradients.ipynb"

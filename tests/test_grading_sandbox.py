@@ -28,7 +28,7 @@ from autograd_course.grading import registry, sandbox
 
 ROOT_ONLY = pytest.mark.skipif(not sandbox.is_root(), reason="switching users needs root")
 NEEDS_BWRAP = pytest.mark.skipif(
-    sandbox._unavailable("bwrap") is not None, reason="bubblewrap cannot run here"
+    sandbox.unavailable("bwrap") is not None, reason="bubblewrap cannot run here"
 )
 NORMAL_USER = 4242 if sandbox.is_root() else None  # None: the tests already run as one
 

@@ -127,7 +127,7 @@ def resolve(mode: str) -> str:
     if mode == "session":
         return mode
     if mode in ("auto", "bwrap"):
-        problem = _unavailable("bwrap")
+        problem = unavailable("bwrap")
         if problem is None:
             return "bwrap"
         if mode == "bwrap":
@@ -137,14 +137,14 @@ def resolve(mode: str) -> str:
             if mode == "user":
                 raise SandboxError("--sandbox user needs root (to switch to another user)")
             return "session"
-        problem = _unavailable("user")
+        problem = unavailable("user")
         if problem is None:
             return "user"
         if mode == "user":
             raise SandboxError(f"--sandbox user cannot run: {problem}")
     raise SandboxError(
         f"no sandbox for running submissions as root: bubblewrap does not work here "
-        f"({_unavailable('bwrap')}) and {_unavailable('user')}. Install bubblewrap "
+        f"({unavailable('bwrap')}) and {unavailable('user')}. Install bubblewrap "
         "(apt-get install bubblewrap), or make the Python environment readable by other "
         "users, or pass --sandbox session to run kernels as root without a sandbox"
     )
@@ -153,11 +153,11 @@ def resolve(mode: str) -> str:
 def fallback() -> str:
     """The mode used here when bwrap is missing: ``user`` as root (when it works), else
     ``session``."""
-    return "user" if is_root() and _unavailable("user") is None else "session"
+    return "user" if is_root() and unavailable("user") is None else "session"
 
 
 @functools.cache
-def _unavailable(mode: str) -> str | None:
+def unavailable(mode: str) -> str | None:
     """Why ``mode`` cannot start a Python here (None when it can); tried once per process."""
     if mode == "bwrap" and not sys.platform.startswith("linux"):
         return "bubblewrap needs Linux"
