@@ -129,6 +129,8 @@ def _options(args: argparse.Namespace) -> tuple[str | None, grader.Options | Non
     total = args.total_timeout
     if total is not None and (not math.isfinite(total) or total <= 0):
         return "--total-timeout must be a positive number", None
+    if args.memory is not None and args.memory < 256:
+        return "--memory must be at least 256 (MB): a kernel needs that much to start", None
     if args.gradescope and not args.exercise:
         return "--gradescope needs --exercise NAME (the exercise of the assignment)", None
     if args.exercise and args.exercise not in registry.exercise_ids():
