@@ -446,7 +446,7 @@ def attack(tmp_path_factory):
         del os.environ["AUTOGRAD_COURSE_TEST_SECRET"]
     elapsed = time.monotonic() - start
     written = report.read_bytes()
-    time.sleep(4)  # what a surviving process would need to rewrite the report
+    time.sleep(3)  # what a surviving process would need to rewrite the report
     records = {}
     for record in json.loads(report.read_text())["submissions"]:
         records[Path(record["submission"]).stem] = record
