@@ -28,20 +28,61 @@ def _build_parser() -> argparse.ArgumentParser:
     grade = sub.add_parser(
         "grade",
         help="grade submitted exercise notebooks",
-        description="Run each submission top to bottom in a fresh kernel and score its tasks. "
-        "Exit status 0 when every file was graded (whatever the scores), 2 when a file could "
-        "not be read as one of the course's exercise notebooks (the others are still graded).",
+        description="Run each submission top to bottom in a fresh sandboxed kernel and score "
+        "its tasks on inputs drawn for this run. Exit status 0 when every file was graded "
+        "(whatever the scores), 2 when a file could not be read as one of the course's "
+        "exercise notebooks (the others are still graded).",
     )
     grade.add_argument(
         "submissions", nargs="+", help="notebook files to grade (a folder: every .ipynb in it)"
     )
+    grade.add_argument(
+        "--exercise",
+        metavar="NAME",
+        help="the assignment's exercise, e.g. 02_linear_regression: every submission is "
+        "graded as this one, whatever its metadata says (required with --gradescope)",
+    )
     grade.add_argument("--json", dest="json_path", help="write per-submission results as JSON")
+    grade.add_argument(
+        "--csv",
+        dest="csv_path",
+        help="write the class summary (one row per submission) as CSV "
+        "(default for a folder: grades.csv in the current folder)",
+    )
     grade.add_argument("--gradescope", help="write Gradescope's results.json here")
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="submissions graded at the same time (default: the number of CPU cores)",
+    )
     grade.add_argument(
         "--timeout",
         type=float,
         default=60.0,
         help="seconds allowed per cell and per task check (default: 60)",
+    )
+    grade.add_argument(
+        "--total-timeout",
+        type=float,
+        default=None,
+        help="seconds allowed for a whole submission, all cells and checks included "
+        "(default: 5 × --timeout, at least 60)",
+    )
+    grade.add_argument(
+        "--sandbox",
+        choices=("auto", "bwrap", "user", "session"),
+        default=None,
+        help="where kernels run: bwrap (bubblewrap), user (root: an unprivileged uid), "
+        "session (same user; not safe against hostile code); auto picks the strongest "
+        "that works (default: $AUTOGRAD_COURSE_SANDBOX or auto)",
+    )
+    grade.add_argument(
+        "--memory",
+        type=int,
+        default=None,
+        metavar="MB",
+        help="address space allowed per kernel process, in MB (default: 4096)",
     )
     return parser
 

@@ -14,29 +14,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grading_support import EXERCISES, ROOT, SOLUTIONS, grade_args
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograd_course.grading import commands, notebooks, registry
 from autograd_course.grading.tasks.base import STUB_MESSAGE
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
 STUB = f'raise NotImplementedError("{STUB_MESSAGE}")'
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def grade_args(*paths, **options) -> argparse.Namespace:
-    return argparse.Namespace(
-        command="grade",
-        submissions=[str(p) for p in paths],
-        json_path=options.get("json_path"),
-        gradescope=options.get("gradescope"),
-        timeout=options.get("timeout", 30.0),
-    )
 
 
 def build_args(solutions: Path, exercises: Path, check: bool = False) -> argparse.Namespace:
@@ -229,7 +217,8 @@ def test_printed_table_shows_each_task_and_the_total(graded):
 
 def test_gradescope_results_json(tmp_path, capsys):
     target = tmp_path / "results" / "results.json"
-    assert commands.run(grade_args(EXERCISES[0], gradescope=target)) == 0
+    assignment = EXERCISES[0].stem
+    assert commands.run(grade_args(EXERCISES[0], gradescope=target, exercise=assignment)) == 0
     results = json.loads(target.read_text())
     assert set(results) == {"score", "execution_time", "output", "tests"}
     assert results["score"] == 0 and isinstance(results["execution_time"], float)
@@ -243,11 +232,20 @@ def test_gradescope_results_json(tmp_path, capsys):
 
 def test_gradescope_takes_exactly_one_submission_and_says_so_in_results(tmp_path, capsys):
     target = tmp_path / "results.json"
-    assert commands.run(grade_args(*SOLUTIONS[:2], gradescope=target)) == 2
+    args = grade_args(*SOLUTIONS[:2], gradescope=target, exercise=SOLUTIONS[0].stem)
+    assert commands.run(args) == 2
     assert "exactly one submission" in capsys.readouterr().err
     results = json.loads(target.read_text())
     assert results["score"] == 0 and results["tests"] == []
     assert "exactly one submission, got 2" in results["output"]
+
+
+def test_gradescope_needs_the_assignments_exercise(tmp_path, capsys):
+    target = tmp_path / "results.json"
+    assert commands.run(grade_args(SOLUTIONS[0], gradescope=target)) == 2
+    assert "--gradescope needs --exercise" in capsys.readouterr().err
+    results = json.loads(target.read_text())
+    assert results["score"] == 0 and "--exercise" in results["output"]
 
 
 def test_a_folder_argument_grades_every_notebook_in_it(tmp_path, capsys):
@@ -255,10 +253,14 @@ def test_a_folder_argument_grades_every_notebook_in_it(tmp_path, capsys):
     folder.mkdir()
     (folder / "alice.ipynb").write_bytes(EXERCISES[-1].read_bytes())
     (folder / "notes.txt").write_text("not a notebook")
-    json_path = tmp_path / "grades.json"
-    assert commands.run(grade_args(folder, json_path=json_path)) == 0
+    json_path, csv_path = tmp_path / "grades.json", tmp_path / "class" / "grades.csv"
+    assert commands.run(grade_args(folder, json_path=json_path, csv_path=csv_path)) == 0
     records = json.loads(json_path.read_text())["submissions"]
     assert [Path(r["submission"]).name for r in records] == ["alice.ipynb"]
+    header, row = csv_path.read_text().splitlines()
+    task_ids = [task.id for task in registry.get(EXERCISES[-1].stem).tasks]
+    assert header.split(",") == ["file", "exercise", "total", "max_score", "status", *task_ids]
+    assert row.split(",")[1:5] == [EXERCISES[-1].stem, "0", "10", "graded"]
 
 
 def test_command_line_exit_status_two_for_a_missing_file_but_grades_the_rest(tmp_path):

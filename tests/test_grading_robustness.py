@@ -7,7 +7,6 @@ per-cell time limit so the endless loops cost seconds.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import io
@@ -15,13 +14,20 @@ import json
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
+from grading_support import (
+    ROOT,
+    grade_args,
+    load,
+    setup_index,
+    task_cell,
+    with_cell,
+    write_cases,
+)
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograd_course.grading import commands
 
-ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "solutions" / "01_scalar_gradients.ipynb"
 EXERCISE = ROOT / "exercises" / "01_scalar_gradients.ipynb"
 TIMEOUT = 5.0
@@ -54,26 +60,6 @@ sys.modules["autograd_course.grading.tasks"] = fake
 sys.modules["autograd_course.grading.tasks.base"] = fake
 check("hand-derivative", None)
 """
-
-
-def load(path: Path) -> nbformat.NotebookNode:
-    return nbformat.read(path, as_version=4)
-
-
-def setup_index(nb) -> int:
-    """Index of the first code cell (imports and check)."""
-    return next(i for i, cell in enumerate(nb.cells) if cell.cell_type == "code")
-
-
-def task_cell(nb, task_id: str):
-    return next(c for c in nb.cells if c.cell_type == "code" and f'check("{task_id}"' in c.source)
-
-
-def with_cell(path: Path, source: str, after_setup: bool = True) -> nbformat.NotebookNode:
-    nb = load(path)
-    position = setup_index(nb) + 1 if after_setup else len(nb.cells)
-    nb.cells.insert(position, new_code_cell(source))
-    return nb
 
 
 def early_raise():
@@ -122,7 +108,7 @@ CASES = {
     "f_patched_right_answers": with_cell(SOLUTION, PATCH_EVERYTHING, after_setup=False),
     "f_patched_wrong_answers": wrong_answer_and_patches(),
     "f_sabotaged_imports": with_cell(
-        SOLUTION, "import sys\nsys.modules['importlib.util'] = None", after_setup=False
+        SOLUTION, "import sys\nsys.modules['types'] = None", after_setup=False
     ),
     "g_million_lines": with_cell(SOLUTION, 'print("\\n".join(map(str, range(1_000_000))))'),
 }
@@ -132,23 +118,10 @@ CASES = {
 def run(tmp_path_factory):
     """Write every case, hash it, grade them all in one command, hash again."""
     folder = tmp_path_factory.mktemp("submissions")
-    paths = {}
-    for name, content in CASES.items():
-        path = folder / f"{name}.ipynb"
-        if isinstance(content, str):
-            path.write_text(content)
-        else:
-            nbformat.write(content, path)
-        paths[name] = path
+    paths = write_cases(folder, CASES)
     before = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in paths.items()}
     json_path = folder / "grades.json"
-    args = argparse.Namespace(
-        command="grade",
-        submissions=[str(p) for p in paths.values()],
-        json_path=str(json_path),
-        gradescope=None,
-        timeout=TIMEOUT,
-    )
+    args = grade_args(*paths.values(), json_path=json_path, timeout=TIMEOUT)
     printed = io.StringIO()
     start = time.monotonic()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
@@ -274,7 +247,7 @@ def test_f_no_check_ran_is_a_failure_never_full_marks(run):
     assert record["score"] == 0
     assert all(t["status"] == "no_result" for t in record["tasks"])
     assert all(t["feedback"].startswith("no check ran") for t in record["tasks"])
-    assert "the grader's checks could not run" in notes(record)
+    assert "the grader's check of hand-derivative could not run" in notes(record)
 
 
 def test_g_a_million_lines_are_counted_not_kept(run):

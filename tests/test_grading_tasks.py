@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from pathlib import Path
 
 import numpy as np
@@ -17,15 +18,21 @@ import pytest
 import autograd_course as ac
 from autograd_course import nn, optim
 from autograd_course.grading import check, registry
+from autograd_course.grading.probes import runtime
 from autograd_course.grading.tasks import base
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
 
 
-def outcome(task_id: str, answer) -> base.Result:
-    """Probe and verify one answer here, exactly as check() does."""
-    task = registry.find_task(task_id)
-    return base.evaluate(task, base.run_probe(task.probe, answer, limit=20))
+def outcome(task_id: str, answer, seed: int | None = None) -> base.Result:
+    """Probe and verify one answer here, exactly as check() does (fresh inputs each time)."""
+    rng = random.Random(seed) if seed is not None else None
+    return registry.check_here(task_id, answer, 20, rng)
+
+
+def call(answer, inputs):
+    """A probe that calls the answer with no arguments."""
+    return answer()
 
 
 def stub(*args, **kwargs):
@@ -48,7 +55,7 @@ def test_encode_is_json_for_every_plain_value():
         "s": 'quote " backslash \\ newline \n tab \t é ∂ 😀',
         "list": [1, [2.5, "a"], (3,)],
     }
-    decoded = json.loads(base.encode(value))
+    decoded = json.loads(runtime.encode(value))
     assert decoded["n"] is None and decoded["t"] is True and decoded["f"] is False
     assert decoded["i"] == -12 and decoded["x"] == 0.1
     assert math.isnan(decoded["nan"]) and decoded["inf"] == math.inf
@@ -59,39 +66,42 @@ def test_encode_is_json_for_every_plain_value():
 
 def test_encode_never_calls_the_json_module(monkeypatch):
     monkeypatch.setattr(json, "dumps", None)
-    assert base.encode([1.5, "x"]) == '[1.5,"x"]'
+    assert runtime.encode([1.5, "x"]) == '[1.5,"x"]'
 
 
 def test_describe_reads_tensors_arrays_and_containers():
     x = ac.tensor([[1.0, 2.0]], requires_grad=True)
     y = (x * 2).sum()
-    info = base.describe(y)
+    info = runtime.describe(y)
     assert info["kind"] == "tensor" and info["shape"] == [] and info["values"] == [6.0]
     assert info["grad_fn"] == "SumBackward0" and info["requires_grad"] and not info["is_leaf"]
-    assert base.describe(np.arange(3))["values"] == [0.0, 1.0, 2.0]
-    assert base.describe((1, None))["items"] == [{"kind": "number", "value": 1.0}, {"kind": "none"}]
-    assert base.describe(object())["kind"] == "other"
-    big = base.describe(np.zeros(base.MAX_VALUES + 1))
-    assert big["values"] is None and big["shape"] == [base.MAX_VALUES + 1]
+    assert runtime.describe(np.arange(3))["values"] == [0.0, 1.0, 2.0]
+    assert runtime.describe((1, None))["items"] == [
+        {"kind": "number", "value": 1.0},
+        {"kind": "none"},
+    ]
+    assert runtime.describe(object())["kind"] == "other"
+    big = runtime.describe(np.zeros(runtime.MAX_VALUES + 1))
+    assert big["values"] is None and big["shape"] == [runtime.MAX_VALUES + 1]
 
 
 def test_as_array_reads_nested_lists_and_says_what_else_it_got():
-    assert base.as_array(base.describe([[1, 2], [3, 4]]), "X").tolist() == [[1, 2], [3, 4]]
+    assert base.as_array(runtime.describe([[1, 2], [3, 4]]), "X").tolist() == [[1, 2], [3, 4]]
     with pytest.raises(base.Fail, match="different lengths"):
-        base.as_array(base.describe([[1, 2], [3]]), "X")
+        base.as_array(runtime.describe([[1, 2], [3]]), "X")
     with pytest.raises(base.Fail, match="X should be a number or a tensor, but it is None"):
-        base.as_array(base.describe(None), "X")
+        base.as_array(runtime.describe(None), "X")
     with pytest.raises(base.Fail, match=r"X has shape \(2,\), expected \(3,\)"):
-        base.as_array(base.describe([1.0, 2.0]), "X", (3,))
+        base.as_array(runtime.describe([1.0, 2.0]), "X", (3,))
 
 
 def test_run_probe_turns_every_failure_into_a_description():
-    assert base.run_probe(lambda a: a(), stub, 5)["status"] == "not_implemented"
+    assert runtime.run_probe(call, stub, None, 5)["status"] == "not_implemented"
 
     def boom():
         raise ValueError("bad\nthing")
 
-    envelope = base.run_probe(lambda a: a(), boom, 5)
+    envelope = runtime.run_probe(call, boom, None, 5)
     assert envelope["status"] == "error"
     assert envelope["error"] == {
         "type": "ValueError",
@@ -99,42 +109,78 @@ def test_run_probe_turns_every_failure_into_a_description():
         "during": "",
         "limit": 5,
     }
-    assert base.run_probe(lambda a: a(), lambda: exit(3), 5)["status"] == "error"  # SystemExit
+    assert runtime.run_probe(call, lambda: exit(3), None, 5)["status"] == "error"  # SystemExit
 
     def forever():
         while True:
             pass
 
-    assert base.run_probe(lambda a: a(), forever, 0.2)["status"] == "timeout"
+    assert runtime.run_probe(call, forever, None, 0.2)["status"] == "timeout"
 
 
 def test_run_probe_swallows_student_prints(capsys):
-    base.run_probe(lambda a: a(), lambda: print("noise"), 5)
+    runtime.run_probe(call, lambda: print("noise"), None, 5)
     assert capsys.readouterr().out == ""
 
 
 def test_evaluate_scores_no_result_as_a_failure():
     task = registry.find_task("mse")
     for envelope in (None, {}, {"status": "weird"}, "text"):
-        result = base.evaluate(task, envelope)
+        result = base.evaluate(task, envelope, None)
         assert result.score == 0 and result.status == "no_result"
         assert "no check ran" in result.feedback
 
 
 def test_evaluate_survives_a_verify_step_that_crashes():
-    task = base.Task("t", 2, "x", "d", probe=lambda a: a, verify=lambda raw: raw["missing"])
-    result = base.evaluate(task, {"status": "ok", "raw": {}})
+    task = base.Task("t", 2, "x", "d", inputs=list, verify=lambda raw, inputs: raw["missing"])
+    result = base.evaluate(task, {"status": "ok", "raw": {}}, [])
     assert result.score == 0 and "could not be checked" in result.feedback
 
 
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"status": "timeout", "error": {"limit": "soon", "during": {"x": 1}}},
+        {"status": "error", "error": {"type": None, "message": ["\x1b[2J"] * 3}},
+        {"status": "ok", "raw": [[[[]]]]},
+        {"status": "ok"},
+    ],
+)
+def test_evaluate_never_raises_on_envelopes_a_hostile_kernel_could_send(envelope):
+    for task in registry.get("01_scalar_gradients").tasks:
+        inputs = registry.draw_inputs(task, random.Random(0))
+        result = base.evaluate(task, envelope, inputs, 5.0)
+        assert result.score == 0 and isinstance(result.feedback, str)
+
+
 def test_partial_credit_is_clamped_to_the_task_points():
-    def verify(raw):
+    def verify(raw, inputs):
         raise base.Fail("half", score=raw)
 
-    task = base.Task("t", 2, "x", "d", probe=lambda a: a, verify=verify)
-    assert base.evaluate(task, {"status": "ok", "raw": 1}).score == 1
-    assert base.evaluate(task, {"status": "ok", "raw": 5}).score == 2
-    assert base.evaluate(task, {"status": "ok", "raw": -1}).score == 0
+    task = base.Task("t", 2, "x", "d", inputs=list, verify=verify)
+    assert base.evaluate(task, {"status": "ok", "raw": 1}, []).score == 1
+    assert base.evaluate(task, {"status": "ok", "raw": 5}, []).score == 2
+    assert base.evaluate(task, {"status": "ok", "raw": -1}, []).score == 0
+
+
+def test_inputs_are_drawn_afresh_for_every_check():
+    """Replaying what an answer returned in another run earns nothing: the inputs change."""
+    for exercise_id in registry.EXERCISES:
+        for task in registry.get(exercise_id).tasks:
+            draws = {json.dumps(registry.draw_inputs(task, random.Random())) for _ in range(5)}
+            assert len(draws) == 5, task.id
+
+
+def test_an_answer_that_replays_one_run_fails_the_next():
+    seen = registry.draw_inputs(registry.find_task("hand-derivative"), random.Random(7))
+    table = {(a, b): (3 * a * a * b + 3, a**3 - 4 * b) for a, b in seen}
+
+    def replay(a, b):
+        return table[(a, b)]
+
+    assert outcome("hand-derivative", replay, seed=7).passed
+    result = outcome("hand-derivative", replay, seed=8)
+    assert result.score == 0 and "KeyError" in result.feedback
 
 
 # -- registry and check() ---------------------------------------------------------------------
@@ -157,7 +203,9 @@ def test_unknown_exercise_names_the_known_ones():
 
 
 def test_register_file_adds_a_synthetic_exercise():
-    exercise = registry.register_file("demo", FIXTURES / "demo_tasks.py")
+    exercise = registry.register_file(
+        "demo", FIXTURES / "demo_tasks.py", FIXTURES / "demo_probes.py"
+    )
     try:
         assert [task.id for task in exercise.tasks] == ["demo-square", "demo-total"]
         assert exercise.max_score == 3
@@ -215,10 +263,12 @@ def second_derivative(f, x):
 
 def test_hand_derivative_passes_the_right_formula_and_hides_the_answer():
     assert outcome("hand-derivative", lambda a, b: (3 * a * a * b + 3, a**3 - 4 * b)).passed
-    wrong = outcome("hand-derivative", lambda a, b: (3 * a * a * b, a**3 - 4 * b))
+    wrong = outcome("hand-derivative", lambda a, b: (3 * a * a * b, a**3 - 4 * b), seed=3)
     assert wrong.score == 0 and "∂f/∂a" in wrong.feedback
-    # at a=5, b=6 the right ∂f/∂a is 453: the feedback must not give it away
-    assert "453" not in wrong.feedback
+    # the feedback names the first point and the wrong value, never the right one
+    a, b = registry.draw_inputs(registry.find_task("hand-derivative"), random.Random(3))[0]
+    assert f"a={a:g}, b={b:g}" in wrong.feedback
+    assert base.fmt(3 * a * a * b + 3) not in wrong.feedback
 
 
 def test_autograd_gradient_rejects_finite_differences_and_values():

@@ -1,9 +1,10 @@
-"""Grade one submitted notebook: read it (never write it), run it, score each task.
+"""Grade one submitted notebook: read it (never write it), run it in a sandbox, score each task.
 
-The submission's bytes are read once; a copy is executed in a fresh kernel (see runner); the
-task checks run here, in the grader's process, on raw values the probe sent out of the kernel.
-A file that cannot be read as one of the course's notebooks is a usage error: it gets a record
-with ``error`` set and no score, and the command exits non-zero after grading the others.
+A submission's bytes are read once, before anything runs; a copy is executed in a fresh
+sandboxed kernel (see runner and sandbox); the task checks run here, in the grader's process,
+on raw values the probes sent out of the kernel for inputs drawn for this run. A file that
+cannot be read as one of the course's notebooks is a usage error: it gets a record with
+``error`` set and no score, and the command exits non-zero after grading the others.
 """
 
 from __future__ import annotations
@@ -16,10 +17,48 @@ from pathlib import Path
 from typing import Any
 
 from . import notebooks, registry, runner
+from .sandbox import Limits, SandboxError, resolve
 from .tasks.base import Result, Task, evaluate
+from .text import clean, file_name
 
 #: Default seconds allowed per cell (also per task check).
 DEFAULT_TIMEOUT = 60.0
+#: Largest notebook graded, in bytes (a course notebook is well under 1 MB).
+MAX_NOTEBOOK_BYTES = 20_000_000
+#: Shown instead of the details of a failure of the grader itself (those go to its log).
+INTERNAL_ERROR = "the grader could not run this notebook (the instructor's log says why)"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade: time limits, the exercise of the assignment, the sandbox (a mode from
+    sandbox.MODES) and its resource limits."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    total_limit: float | None = None
+    exercise: str | None = None
+    sandbox: str = "auto"
+    limits: Limits = Limits()
+
+    @property
+    def total(self) -> float:
+        """Seconds one submission may take in all (default: 5 cell time limits, ≥ 60 s)."""
+        return self.total_limit if self.total_limit is not None else max(60.0, 5 * self.timeout)
+
+
+@dataclass
+class Submission:
+    """A submission as read at the start of a run: its name, bytes and their SHA-256."""
+
+    name: str
+    path: str
+    data: bytes | None = None
+    error: str | None = None
+
+    @property
+    def sha256(self) -> str | None:
+        """Hex digest of the bytes read (None when the file could not be read)."""
+        return None if self.data is None else hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass
@@ -36,16 +75,20 @@ class TaskOutcome:
 
 @dataclass
 class Graded:
-    """The grading of one submission (``error`` set when it could not be graded at all)."""
+    """The grading of one submission (``error`` set when it could not be graded at all;
+    ``log`` holds details for the instructor only, never shown to the student)."""
 
     submission: str
     exercise: str | None = None
     tasks: list[TaskOutcome] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    log: str | None = None
     sha256: str | None = None
     unchanged: bool = True
     execution_time: float = 0.0
+    sandbox: str | None = None
+    time_limited: bool = False  #: a time limit was reached (the grade may depend on load)
 
     @property
     def score(self) -> float:
@@ -66,43 +109,60 @@ class Graded:
         return record
 
 
-def grade_file(
-    path: str | Path, timeout: float = DEFAULT_TIMEOUT, total_limit: float | None = None
-) -> Graded:
-    """Grade one notebook file; never raises for anything inside the file."""
-    start = time.monotonic()
-    graded = Graded(submission=str(path))
+def read_submission(path: str | Path) -> Submission:
+    """Read a submission's bytes once (at most MAX_NOTEBOOK_BYTES)."""
+    name = file_name(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
-        graded.error = f"cannot read {path}: {exc.strerror or exc}"
-        return graded
-    graded.sha256 = hashlib.sha256(data).hexdigest()
+        return Submission(name, str(path), error=f"cannot read {name}: {exc.strerror or exc}")
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        message = f"{name} is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB: not a notebook"
+        return Submission(name, str(path), error=message)
+    return Submission(name, str(path), data)
+
+
+def grade_file(path: str | Path, options: Options | None = None, **settings: Any) -> Graded:
+    """Grade one notebook file (``settings``: Options fields); never raises for anything
+    inside the file."""
+    return grade_submission(read_submission(path), options or Options(**settings))
+
+
+def grade_submission(submission: Submission, options: Options) -> Graded:
+    """Grade a submission read earlier; never raises (a failure of the grader itself is an
+    error record with the details in ``log``)."""
+    start = time.monotonic()
+    graded = Graded(submission=submission.name, sha256=submission.sha256)
     try:
-        _grade_bytes(data, str(path), graded, timeout, total_limit)
+        graded.sandbox = resolve(options.sandbox)
+        if submission.error or submission.data is None:
+            graded.error = clean(submission.error or "not read")
+        else:
+            _grade_bytes(submission.data, submission.name, graded, options, graded.sandbox)
+    except SandboxError as exc:
+        graded.error = INTERNAL_ERROR
+        graded.log = clean(str(exc), 2000)
+    except Exception as exc:  # the grader's own failure: the class goes on
+        graded.tasks = []
+        graded.error = INTERNAL_ERROR
+        graded.log = clean(f"{type(exc).__name__}: {exc}", 2000)
     finally:
         graded.execution_time = round(time.monotonic() - start, 2)
-        graded.unchanged = _sha256_of(path) == graded.sha256
-        if not graded.unchanged:
-            graded.notes.append(
-                "the submission file changed while it was graded; the grade is for the "
-                "version read at the start"
-            )
     return graded
 
 
-def _grade_bytes(
-    data: bytes, name: str, graded: Graded, timeout: float, total_limit: float | None
-) -> None:
+def _grade_bytes(data: bytes, name: str, graded: Graded, options: Options, mode: str) -> None:
     """Parse, identify, run and score (fills ``graded``)."""
     try:
         nb = notebooks.parse(data, name)
     except notebooks.NotebookError as exc:
-        graded.error = str(exc)
+        graded.error = clean(str(exc))
         return
-    exercise_id = notebooks.exercise_id(nb)
+    own = notebooks.exercise_id(nb)
+    exercise_id = options.exercise or own
     if exercise_id is None:
-        graded.error = (
+        graded.error = clean(
             f"{name} is not one of the course's exercise notebooks (its metadata has no "
             f"{notebooks.METADATA_KEY}.exercise); submit the notebook made from "
             "exercises/NN_name.ipynb"
@@ -111,21 +171,40 @@ def _grade_bytes(
     try:
         exercise = registry.get(exercise_id)
     except KeyError as exc:
-        graded.error = f"{name}: {exc.args[0]}"
+        graded.error = clean(f"{name}: {exc.args[0]}")
         return
     graded.exercise = exercise_id
-    limit = total_limit if total_limit is not None else max(300.0, 10 * timeout)
-    task_ids = [task.id for task in exercise.tasks]
+    if own is not None and own != exercise_id:
+        graded.notes.append(
+            clean(
+                f"the notebook says it is exercise {own}; it was graded as {exercise_id}, "
+                "the exercise of this assignment"
+            )
+        )
+    plan = runner.Plan(options.timeout, options.total, mode, options.limits)
     try:
-        execution = runner.execute(nb, exercise.path, task_ids, timeout, limit)
+        execution = runner.execute(nb, data, exercise, plan)
     except RuntimeError as exc:
-        graded.error = str(exc)
+        graded.error = INTERNAL_ERROR
+        graded.log = clean(str(exc), 2000)
         return
-    graded.notes.extend(_cell_notes(execution, timeout))
-    graded.notes.extend(dict.fromkeys(execution.notes))
+    graded.time_limited = execution.out_of_time or any(
+        run.status in ("timeout", "killed") for run in execution.cells.values()
+    )
+    graded.notes.extend(clean(note) for note in _cell_notes(execution, options.timeout))
+    graded.notes.extend(clean(note) for note in dict.fromkeys(execution.notes))
     for task in exercise.tasks:
-        result = evaluate(task, execution.envelopes.get(task.id))
+        envelope = execution.envelopes.get(task.id)
+        result = evaluate(task, envelope, execution.inputs.get(task.id), options.timeout)
+        if envelope is None and execution.out_of_time:
+            result = Result(
+                0.0,
+                result.max_score,
+                "not checked: the notebook used up its total time limit first",
+                "timeout",
+            )
         result = _explain_missing(task, result, nb, execution)
+        graded.time_limited |= result.status == "timeout"
         graded.tasks.append(
             TaskOutcome(
                 task.id,
@@ -133,7 +212,7 @@ def _grade_bytes(
                 result.score,
                 result.max_score,
                 result.status,
-                result.feedback,
+                clean(result.feedback),
             )
         )
 
@@ -194,11 +273,3 @@ def _explain_missing(task: Task, result: Result, nb: Any, execution: runner.Exec
             )
             return Result(0.0, result.max_score, feedback, "missing")
     return result
-
-
-def _sha256_of(path: str | Path) -> str | None:
-    """The file's SHA-256, or None when it cannot be read any more."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None

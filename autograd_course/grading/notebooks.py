@@ -33,7 +33,8 @@ class NotebookError(ValueError):
 
 
 def parse(data: bytes, name: str = "notebook") -> NotebookNode:
-    """A version-4 notebook from file bytes; NotebookError with a clear reason otherwise."""
+    """A version-4 notebook from file bytes; NotebookError with a clear reason otherwise
+    (also for JSON nested too deep, numbers too long, or cells whose source is not text)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -45,8 +46,19 @@ def parse(data: bytes, name: str = "notebook") -> NotebookNode:
             f"{name} is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: "
             f"{exc.msg}); open it in Jupyter and save it again"
         ) from None
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:100]
+        raise NotebookError(f"{name} is not valid notebook JSON ({reason})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
         raise NotebookError(f"{name} is JSON but not a notebook (no list of cells)")
+    if not isinstance(raw.get("metadata", {}), dict):
+        raise NotebookError(f"{name} is not a readable notebook (its metadata is not an object)")
+    for number, cell in enumerate(raw["cells"], start=1):
+        source = cell.get("source") if isinstance(cell, dict) else None
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            continue
+        if not isinstance(source, str) or not isinstance(cell.get("cell_type"), str):
+            raise NotebookError(f"{name} is not a readable notebook (cell {number} has no text)")
     try:
         return nbformat.reads(text, as_version=4)
     except Exception as exc:

@@ -1,12 +1,18 @@
-"""Reports of a grading run: the printed table, the JSON records, Gradescope's results.json."""
+"""Reports of a grading run: the printed table, the JSON records, the class CSV and
+Gradescope's results.json, each written atomically (a temporary file, then a rename)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from .grader import Graded
+from .text import clean
 
 
 def table(graded: Graded) -> str:
@@ -37,7 +43,8 @@ def json_report(results: list[Graded]) -> dict[str, Any]:
 
 
 def gradescope(graded: Graded) -> dict[str, Any]:
-    """Gradescope's autograder results.json for one submission."""
+    """Gradescope's autograder results.json for one submission (what the student sees: no
+    grader log, no environment)."""
     output = graded.error or "\n".join(graded.notes)
     return {
         "score": graded.score,
@@ -57,11 +64,54 @@ def gradescope(graded: Graded) -> dict[str, Any]:
     }
 
 
+def class_csv(results: list[Graded]) -> str:
+    """The class summary: one row per submission (file, exercise, total, max, status, then
+    the points of each task)."""
+    task_ids = list(dict.fromkeys(task.id for graded in results for task in graded.tasks))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "exercise", "total", "max_score", "status", *task_ids])
+    for graded in results:
+        points = {task.id: _num(task.score) for task in graded.tasks}
+        writer.writerow(
+            [
+                _cell(graded.submission),
+                graded.exercise or "",
+                _num(graded.score) if not graded.error else "",
+                _num(graded.max_score) if not graded.error else "",
+                "error" if graded.error else "graded",
+                *(points.get(task_id, "") for task_id in task_ids),
+            ]
+        )
+    return out.getvalue()
+
+
 def write_json(path: str | Path, data: dict[str, Any]) -> None:
-    """Write JSON (UTF-8, indented), creating the folder when needed."""
+    """Write JSON (UTF-8, indented) atomically, creating the folder when needed."""
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a file atomically: readers see the old file or the whole new one, never a part."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text.encode("utf-8", "replace").decode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _cell(text: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = clean(text, 300)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _num(value: float) -> str:

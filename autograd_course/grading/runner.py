@@ -1,13 +1,17 @@
-"""Run a submission's code cells in a fresh kernel, then the grader's probe cell.
+"""Run a submission's code cells in a fresh sandboxed kernel, then one probe cell per task.
 
 Measured behaviour this module relies on (nbclient 0.11, ipykernel 7): with ``allow_errors``
-an exception (including ``SystemExit``) is recorded and the next cell runs; with
-``interrupt_on_timeout`` a cell past its time limit gets a KeyboardInterrupt and the kernel
-lives on; ``os._exit`` kills the kernel (nbclient raises DeadKernelError). A cell that ignores
-the interrupt is killed with the kernel after a grace period. Whenever the kernel dies, the
-cell that killed it is skipped and the notebook re-run in a new kernel, so one bad cell costs
-only what depends on it. Outputs are never kept beyond a small cap per cell: grading needs
-only each cell's status, and a million printed lines must not fill the grader's memory.
+an exception (including ``SystemExit``) is recorded and the next cell runs; an interrupt past a
+cell's time limit raises KeyboardInterrupt and the kernel lives on; ``os._exit`` kills the
+kernel (nbclient raises DeadKernelError). A cell that ignores the interrupt is killed with the
+kernel after a grace period. Whenever the kernel dies, the cell (or the task check) that killed
+it is skipped and the notebook re-run in a new kernel, so one bad cell costs only what depends
+on it. One hard deadline covers every kernel, cell and check of a submission.
+
+Each probe cell carries the source of the task's probe and inputs drawn for this run only; it
+sends its result back as a display message. Nothing the kernel sends is trusted: a result only
+earns points when it matches what the grader computes for those inputs. Outputs are never kept
+beyond a small cap per cell: grading needs only each cell's status.
 """
 
 from __future__ import annotations
@@ -15,45 +19,44 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
-import os
+import random
 import re
 import secrets
 import signal
 import subprocess
-import tempfile
+import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+import zmq
+import zmq.asyncio
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_notebook
 
-from .tasks import base as task_base
+from .probes.runtime import MIME
+from .probes.runtime import short as _short
+from .registry import Exercise, draw_inputs
+from .sandbox import Limits, Sandbox
 
 KERNEL_NAME = "python3"
 #: Characters of output kept per cell (the rest is counted, then dropped).
 OUTPUT_CAP = 20_000
 #: Seconds a cell may ignore the interrupt before its kernel is killed.
 KILL_GRACE = 5.0
+#: Seconds a task check may run past its own time limit before it is interrupted.
+PROBE_GRACE = 2.0
 #: Kernels started for one submission at most (each death skips one cell or task).
 MAX_KERNELS = 4
-#: Largest probe result file read back, in bytes.
-MAX_RESULT_BYTES = 20_000_000
+#: Largest probe result read back, in characters; largest message the grader accepts, in bytes.
+MAX_RESULT_CHARS = 2_000_000
+MAX_MESSAGE_BYTES = 32 << 20
 #: The kernel's temporary file name in SyntaxError messages, e.g. "(3628496344.py, line 1)".
 _TEMP_FILE = re.compile(r"\(\d+\.py, line (\d+)\)")
-#: Environment of the student's kernel: the same as the course's notebooks are checked in.
-KERNEL_ENV = {
-    "PYTHONHASHSEED": "0",
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "MPLBACKEND": "Agg",
-    "AUTOGRAD_COURSE_HEADLESS": "1",
-    "PYTHONWARNINGS": "ignore",
-}
 
 
 @dataclass
@@ -62,7 +65,7 @@ class CellRun:
 
     index: int
     first_line: str
-    status: str = "not_run"  # ok, error, timeout, killed, dead, skipped, not_run
+    status: str = "not_run"  # ok, error, timeout, killed, dead, not_run
     ename: str = ""
     evalue: str = ""
     output_chars: int = 0
@@ -74,32 +77,71 @@ class Execution:
 
     cells: dict[int, CellRun]
     envelopes: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    out_of_time: bool = False
     kernels_started: int = 0
     elapsed: float = 0.0
 
 
-def _kernel_manager() -> Any:
-    """A kernel manager for a "python3" kernel running this very Python (where the grader and
-    the course are installed), whatever "python3" means in the user's Jupyter setup."""
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
+@dataclass(frozen=True)
+class Plan:
+    """How to run one submission: time limits, the sandbox and its resource limits."""
 
-    class _ThisPython(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> Any:
-            return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
+    timeout: float
+    total_limit: float
+    sandbox: str
+    limits: Limits = Limits()
 
-    return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisPython())
+
+class _SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel starts inside a Sandbox (and whose client refuses
+    messages larger than MAX_MESSAGE_BYTES, so a kernel cannot flood the grader's memory)."""
+
+    def __init__(self, sandbox: Sandbox, argv: list[str], **kw: Any) -> None:
+        spec = KernelSpec(argv=argv, display_name="sandbox", language="python")
+        spec.interrupt_mode = "message"  # signals cannot cross into the sandbox
+
+        class _Spec(KernelSpecManager):
+            def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+                return spec
+
+        super().__init__(kernel_name=KERNEL_NAME, kernel_spec_manager=_Spec(), **kw)
+        self.sandbox = sandbox
+        self.transport = sandbox.transport
+        self.ip = sandbox.kernel_ip
+        self.connection_file = sandbox.connection_file
+        self.client_context = zmq.asyncio.Context()
+        self.client_context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        result = await super()._async_pre_start_kernel(**kw)
+        self.sandbox.prepare_connection_file()
+        return result
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        outside = await self.sandbox.launched(self.provisioner.process.pid)  # type: ignore[union-attr]
+        if outside is not None:
+            self.ip = outside
+
+    def client(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("context", self.client_context)
+        return super().client(**kwargs)
+
+    def cleanup_ipc_files(self) -> None:
+        """The sockets live in the sandbox's tmpfs, which is gone with it."""
 
 
 class _CappedClient(NotebookClient):
-    """nbclient that keeps at most OUTPUT_CAP characters of output per cell."""
+    """nbclient that keeps at most OUTPUT_CAP characters of output per cell, and sets probe
+    results aside."""
 
     def __init__(self, nb: NotebookNode, **kw: Any) -> None:
         super().__init__(nb, **kw)
         self.output_chars: dict[int, int] = {}
         self.replies: dict[int, dict[str, Any]] = {}
+        self.probe_results: dict[int, str] = {}
         self.on_cell_executed = self._remember_reply
 
     def _remember_reply(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
@@ -108,7 +150,12 @@ class _CappedClient(NotebookClient):
             self.replies[cell_index] = execute_reply.get("content", {})
 
     def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
-        """Count every output; store it only while the cell is under the cap."""
+        """Keep a cell's first probe result; count every output, store it only under the cap."""
+        data = msg.get("content", {}).get("data")
+        if isinstance(data, dict) and MIME in data:
+            if cell_index not in self.probe_results and isinstance(data[MIME], str):
+                self.probe_results[cell_index] = data[MIME][:MAX_RESULT_CHARS]
+            return None
         used = self.output_chars.get(cell_index, 0) + _message_size(msg)
         self.output_chars[cell_index] = used
         if used > OUTPUT_CAP:
@@ -119,44 +166,36 @@ class _CappedClient(NotebookClient):
 def _message_size(msg: dict[str, Any]) -> int:
     """Characters of text a stream/display/error message carries."""
     content = msg.get("content", {})
-    size = len(content.get("text", "") or "")
+    size = len(str(content.get("text", "") or ""))
     for value in (content.get("data") or {}).values():
         size += len(value) if isinstance(value, str) else len(json.dumps(value))
-    size += sum(len(line) for line in content.get("traceback", []) or [])
+    size += sum(len(str(line)) for line in content.get("traceback", []) or [])
     return size
 
 
-def probe_source(
-    exercise_path: Path, task_ids: list[str], out_path: str, nonce: str, limit: float
-) -> str:
-    """The grader's probe cell: self-contained, it loads fresh private copies of the task
-    modules by file path (nothing the notebook imported or patched) and writes raw values
-    for each task to ``out_path``, marked with ``nonce``."""
-    base_path = str(Path(task_base.__file__).resolve())
-    package = f"_autograd_course_probe_{nonce}"
+def probe_source(exercise: Exercise, task_id: str, answer: str, inputs: Any, limit: float) -> str:
+    """The grader's probe cell for one task: self-contained (it runs the probe's source in
+    fresh private modules, nothing the notebook imported), with this run's inputs."""
+    runtime_source, probes_source = exercise.probe_sources()
+    package = f"_autograd_course_probe_{secrets.token_hex(8)}"
     return f"""\
 def _autograd_course_probe():
-    import importlib.util
     import sys
     import types
 
     package = {package!r}
     sys.modules[package] = types.ModuleType(package)
     sys.modules[package].__path__ = []
-
-    def load(name, path):
-        spec = importlib.util.spec_from_file_location(package + "." + name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
-
     try:
-        base = load("base", {base_path!r})
-        exercise = load("exercise", {str(exercise_path)!r})
-        tasks = [task for task in exercise.TASKS if task.id in {task_ids!r}]
+        for name, source in (("runtime", {runtime_source!r}), ("exercise", {probes_source!r})):
+            module = types.ModuleType(package + "." + name)
+            module.__package__ = package
+            sys.modules[module.__name__] = module
+            exec(compile(source, "<grader's " + name + ">", "exec"), module.__dict__)
+        runtime = sys.modules[package + ".runtime"]
+        probe = sys.modules[package + ".exercise"].PROBES[{task_id!r}]
         namespace = sys._getframe(1).f_globals
-        base.run_probes(namespace, tasks, {out_path!r}, {nonce!r}, {limit!r})
+        runtime.probe_answer(namespace, {task_id!r}, {answer!r}, probe, {inputs!r}, {limit!r})
     finally:
         for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
             del sys.modules[name]
@@ -167,16 +206,11 @@ del _autograd_course_probe
 """
 
 
-def execute(
-    nb: NotebookNode,
-    exercise_path: Path,
-    task_ids: list[str],
-    timeout: float,
-    total_limit: float,
-) -> Execution:
-    """Run the notebook's code cells then the probe; never raises for anything the notebook
-    does (a kernel that cannot start at all raises RuntimeError: that is the grader's setup)."""
-    work = _execute(nb, exercise_path, task_ids, timeout, total_limit)
+def execute(nb: NotebookNode, data: bytes, exercise: Exercise, plan: Plan) -> Execution:
+    """Run the notebook's code cells then the task checks; never raises for anything the
+    notebook does (a kernel that cannot start at all raises RuntimeError: that is the
+    grader's setup)."""
+    work = _execute(nb, data, exercise, plan)
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # the usual case: no event loop here yet
@@ -186,55 +220,43 @@ def execute(
         return pool.submit(asyncio.run, work).result()
 
 
-async def _execute(
-    nb: NotebookNode, exercise_path: Path, task_ids: list[str], timeout: float, total_limit: float
-) -> Execution:
+async def _execute(nb: NotebookNode, data: bytes, exercise: Exercise, plan: Plan) -> Execution:
     """Attempt loop: each kernel death skips the culprit (a cell or a task) and starts over."""
     start = time.monotonic()
+    deadline = start + plan.total_limit
     code_cells = [
         (index, cell)
         for index, cell in enumerate(nb.cells)
         if cell.get("cell_type") == "code" and str(cell.get("source", "")).strip()
     ]
-    runs = {index: CellRun(index, _first_line(cell.source)) for index, cell in code_cells}
-    execution = Execution(cells=runs)
+    execution = Execution(cells={i: CellRun(i, _first_line(c.source)) for i, c in code_cells})
     skipped: set[int] = set()
-    with tempfile.TemporaryDirectory(prefix="autograd-course-grade-") as work:
-        while execution.kernels_started < MAX_KERNELS:
-            cwd = Path(work, f"cwd-{execution.kernels_started}")  # a clean folder per kernel
-            cwd.mkdir()
-            remaining = [task for task in task_ids if task not in execution.envelopes]
-            if not remaining:
-                break
-            nonce = secrets.token_hex(16)
-            out_path = str(Path(work, f"probe-{nonce}.jsonl"))
-            source = probe_source(exercise_path, remaining, out_path, nonce, timeout)
-            probe_timeout = timeout * len(remaining) + 30
-            lost = await _attempt(
-                code_cells,
-                skipped,
-                runs,
-                source,
-                probe_timeout,
-                timeout,
-                start + total_limit,
-                cwd,
-                execution,
-            )
-            found = _read_results(out_path, nonce, remaining)
-            execution.envelopes.update(found)
-            if lost == "probe":
-                culprit = next((task for task in remaining if task not in found), None)
-                if culprit is not None:
-                    execution.envelopes[culprit] = _kernel_died_envelope()
-            elif isinstance(lost, int):
-                skipped.add(lost)
-            else:
-                break
-        else:
-            execution.notes.append(
-                f"the kernel died {MAX_KERNELS} times; grading stopped with what was checked"
-            )
+    rng = random.Random(secrets.randbits(128))
+    while execution.kernels_started < MAX_KERNELS:
+        if not [task for task in exercise.tasks if task.id not in execution.envelopes]:
+            break
+        if time.monotonic() >= deadline:
+            execution.out_of_time = True
+            break
+        attempt = _attempt(code_cells, skipped, data, exercise, plan, deadline, rng, execution)
+        try:
+            lost = await asyncio.wait_for(attempt, deadline - time.monotonic() + 30)
+        except asyncio.TimeoutError:
+            execution.out_of_time = True
+            break
+        if isinstance(lost, int):
+            skipped.add(lost)
+        elif lost != "task":
+            break
+    else:
+        execution.notes.append(
+            f"the kernel died {MAX_KERNELS} times; grading stopped with what was checked"
+        )
+    if execution.out_of_time:
+        execution.notes.append(
+            f"the notebook used up its total time limit of {plan.total_limit:g} s; "
+            "what was not run by then was not checked"
+        )
     execution.elapsed = time.monotonic() - start
     return execution
 
@@ -242,80 +264,105 @@ async def _execute(
 async def _attempt(
     code_cells: list[tuple[int, NotebookNode]],
     skipped: set[int],
-    runs: dict[int, CellRun],
-    probe: str,
-    probe_timeout: float,
-    timeout: float,
+    data: bytes,
+    exercise: Exercise,
+    plan: Plan,
     deadline: float,
-    cwd: Path,
+    rng: random.Random,
     execution: Execution,
 ) -> int | str | None:
-    """One kernel: run the cells not skipped, then the probe. Returns the index of a cell
-    that killed the kernel, "probe" when the probe did, or None."""
+    """One kernel in a fresh sandbox: run the cells not skipped, then each task's check still
+    to do. Returns the index of a cell that killed the kernel, "task" when a check did (its
+    envelope is recorded), or None."""
+    pending = [task for task in exercise.tasks if task.id not in execution.envelopes]
     cells = [new_code_cell(source=cell.source) for _, cell in code_cells]
-    cells.append(new_code_cell(source=probe))
+    cells += [new_code_cell(source="") for _ in pending]
     copy = new_notebook(cells=cells)
+    box = Sandbox(plan.sandbox, plan.limits, deadline - time.monotonic() + 10, data)
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", box.kernel_connection_file]
+    argv = box.command(kernel, box.connection_file)
+    km = _SandboxedKernelManager(box, argv)
     client = _CappedClient(
         copy,
-        km=_kernel_manager(),
-        timeout=max(1, int(round(timeout))),
+        km=km,
+        timeout=max(1, int(round(plan.timeout))),
         kernel_name=KERNEL_NAME,
         allow_errors=True,
         interrupt_on_timeout=True,
         record_timing=False,
         shutdown_kernel="immediate",
-        startup_timeout=120,
+        startup_timeout=max(10, min(120, int(deadline - time.monotonic()))),
         iopub_timeout=10,
     )
-    env = {**os.environ, **KERNEL_ENV}
     execution.kernels_started += 1
     started = False
     try:
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        async with client.async_setup_kernel(env=env, cwd=str(cwd), cleanup_kc=True, **quiet):
+        setup = client.async_setup_kernel(
+            env=box.env(), cwd=str(box.host), cleanup_kc=True, **quiet
+        )
+        async with setup:
             started = True
             for position, (index, _) in enumerate(code_cells):
-                run = runs[index]
                 if index in skipped:  # it killed an earlier kernel: keep that status
                     continue
-                if time.monotonic() > deadline:
-                    execution.notes.append(
-                        "the notebook ran past its overall time limit: later cells were not run"
-                    )
-                    break
-                outcome = await _run_cell(client, copy.cells[position], position, timeout)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    execution.out_of_time = True
+                    return None
+                run = execution.cells[index]
+                outcome = await _run_cell(client, position, min(plan.timeout, left), deadline)
                 _record(run, client, position, outcome)
+                if outcome == "killed" and time.monotonic() >= deadline:
+                    execution.out_of_time = True
+                    return None
                 if outcome in ("dead", "killed"):
                     return index
-            client.timeout = max(1, int(round(probe_timeout)))
-            position = len(copy.cells) - 1
-            outcome = await _run_cell(client, copy.cells[-1], position, probe_timeout)
-            if outcome in ("dead", "killed"):
-                return "probe"
-            reply = client.replies.get(position, {})
-            if reply.get("status") == "error":
-                name = task_base._short(reply.get("ename", ""))
-                value = task_base._short(reply.get("evalue", ""))
-                execution.notes.append(
-                    f"the grader's checks could not run ({name}: {value}); did the notebook "
-                    "replace or delete a standard module?"
+            for offset, task in enumerate(pending):
+                position = len(code_cells) + offset
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    execution.out_of_time = True
+                    return None
+                limit = min(plan.timeout, left)
+                inputs = draw_inputs(task, rng)
+                execution.inputs[task.id] = inputs
+                copy.cells[position].source = probe_source(
+                    exercise, task.id, task.answer, inputs, round(limit, 3)
                 )
+                outcome = await _run_cell(client, position, limit + PROBE_GRACE, deadline)
+                envelope = _probe_result(client.probe_results.get(position), task.id)
+                if outcome in ("dead", "killed"):
+                    execution.envelopes[task.id] = envelope or _lost_envelope(outcome)
+                    return "task"
+                execution.envelopes[task.id] = envelope
+                reply = client.replies.get(position, {})
+                if envelope is None and reply.get("status") == "error":
+                    name, value = _short(reply.get("ename", "")), _short(reply.get("evalue", ""))
+                    execution.notes.append(
+                        f"the grader's check of {task.id} could not run ({name}: {value}); "
+                        "did the notebook replace or delete a standard module?"
+                    )
     except DeadKernelError:
-        return "probe"
+        return None
     except Exception as exc:
         if not started and execution.kernels_started == 1:
             raise RuntimeError(f"could not start a {KERNEL_NAME} kernel: {exc}") from exc
-        execution.notes.append(f"the kernel failed ({type(exc).__name__}: {exc})")
+        execution.notes.append(f"the kernel failed ({type(exc).__name__})")
+    finally:
+        await box.finish()
+        km.client_context.destroy(linger=0)
     return None
 
 
-async def _run_cell(
-    client: _CappedClient, cell: NotebookNode, position: int, timeout: float
-) -> str:
-    """Execute one cell: "ok", "timeout" (interrupted), "killed" (ignored the interrupt, so
-    its kernel was killed) or "dead" (the kernel died)."""
+async def _run_cell(client: _CappedClient, position: int, timeout: float, deadline: float) -> str:
+    """Execute one cell: "ok", "timeout" (interrupted), "killed" (ignored the interrupt, or
+    still ran at the deadline, so its kernel was killed) or "dead" (the kernel died)."""
+    client.timeout = max(1, int(round(timeout)))
+    cell = client.nb.cells[position]
     task = asyncio.ensure_future(client.async_execute_cell(cell, position))
-    done, _ = await asyncio.wait({task}, timeout=timeout + KILL_GRACE)
+    wait = min(client.timeout + KILL_GRACE, max(0.0, deadline - time.monotonic()))
+    done, _ = await asyncio.wait({task}, timeout=wait)
     killed = False
     if not done:
         killed = True
@@ -339,54 +386,46 @@ async def _run_cell(
 
 
 async def _kill(client: _CappedClient) -> None:
-    """Kill the kernel process outright (it ignored the interrupt)."""
+    """Kill the kernel's sandbox outright (it ignored the interrupt)."""
     try:
-        if hasattr(signal, "SIGKILL"):
-            await client.km.signal_kernel(signal.SIGKILL)
-        else:  # pragma: no cover - Windows
-            await client.km.shutdown_kernel(now=True)
+        await client.km.signal_kernel(signal.SIGKILL)  # type: ignore[union-attr]
     except Exception:
         pass
+    await asyncio.get_running_loop().run_in_executor(None, client.km.sandbox.stop)  # type: ignore[union-attr]
 
 
 def _record(run: CellRun, client: _CappedClient, position: int, outcome: str) -> None:
     """Fill a CellRun from the cell's reply and the outcome of running it."""
     reply = client.replies.get(position, {})
     run.output_chars = client.output_chars.get(position, 0)
-    if outcome in ("dead", "killed"):
+    if outcome in ("dead", "killed", "timeout"):
         run.status = outcome
-    elif outcome == "timeout":
-        run.status = "timeout"
     elif reply.get("status") == "error":
         run.status = "error"
-        run.ename = task_base._short(reply.get("ename", ""))
+        run.ename = _short(reply.get("ename", ""))
         # a SyntaxError names the kernel's temporary file: keep only the line number
-        run.evalue = _TEMP_FILE.sub(r"(line \1)", task_base._short(reply.get("evalue", "")))
+        run.evalue = _TEMP_FILE.sub(r"(line \1)", _short(reply.get("evalue", "")))
     else:
         run.status = "ok"
 
 
-def _read_results(path: str, nonce: str, task_ids: list[str]) -> dict[str, Any]:
-    """Envelopes from the probe's result file; lines without the nonce are ignored."""
-    found: dict[str, Any] = {}
+def _probe_result(text: str | None, task_id: str) -> Any:
+    """The envelope in a probe's result message (None when there is none for this task)."""
+    if text is None:
+        return None
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(MAX_RESULT_BYTES)
-    except OSError:
-        return found
-    for line in text.splitlines():
-        parts = line.split(" ", 2)
-        if len(parts) != 3 or parts[0] != nonce or parts[1] not in task_ids:
-            continue
-        try:
-            found[parts[1]] = json.loads(parts[2])
-        except ValueError:
-            found[parts[1]] = None
-    return found
+        message = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(message, dict) or message.get("task") != task_id:
+        return None
+    return message.get("envelope")
 
 
-def _kernel_died_envelope() -> dict[str, Any]:
-    """The result of a task whose check killed the kernel."""
+def _lost_envelope(outcome: str) -> dict[str, Any]:
+    """The result of a task whose check killed the kernel or was killed with it."""
+    if outcome == "killed":
+        return {"status": "timeout", "error": {"during": "", "message": ""}}
     return {
         "status": "error",
         "error": {"type": "the kernel died", "message": "", "during": "checking this answer"},

@@ -1,46 +1,39 @@
-"""What every task is made of: a probe (student's kernel) and a verify step (trusted grader).
+"""What every task is made of, on the grader's side: inputs drawn for each run, and a verify
+step that scores what the probe sent back.
 
-A task's ``probe(answer)`` calls the student's answer on inputs the task chose and returns plain
-raw values (numbers, lists, shapes, strings). ``run_probe`` wraps it: student prints are
-swallowed, a time limit applies, and any exception becomes a description instead of a traceback.
-The raw values travel to the grader as JSON written by ``encode`` (which trusts no module the
-notebook could have patched), and the grader's ``evaluate`` turns them into a score and one line
-of feedback with the task's ``verify(raw)``, which compares them with references it computes.
-
-This file is loaded fresh inside the student's kernel, so it imports the standard library only
-(numpy lazily, to read arrays).
+A task's ``inputs(rng)`` draws fresh inputs (plain JSON values) from a generator the
+submission never sees; its probe (grading/probes/, run in the student's kernel) calls the answer
+on them and sends raw values back; ``evaluate`` turns those into a score and one line of
+feedback with the task's ``verify(raw, inputs)``, which compares them with references it
+computes here. The references exist only in this process: the student's kernel never sees this
+folder, so nothing the kernel sends can earn points its answers did not.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import math
-import signal
-import threading
-import warnings
-from collections.abc import Callable, Iterator
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..probes.runtime import MAX_VALUES
+from ..probes.runtime import short as _short
+
 #: Message of the stub that ``build-exercises`` writes in place of a solution.
 STUB_MESSAGE = "replace this line with your solution"
-#: Largest number of array values a probe sends back.
-MAX_VALUES = 10_000
-#: Longest string a probe sends back (error messages, type names).
-MAX_TEXT = 300
 
 
 @dataclass(frozen=True)
 class Task:
-    """One graded task: its id, points, the answer's name in the notebook, probe and verify."""
+    """One graded task: its id, points, the answer's name in the notebook, the inputs it draws
+    for each run and the step that verifies the probe's raw values."""
 
     id: str
     points: float
     answer: str
     description: str
-    probe: Callable[[Any], Any]
-    verify: Callable[[Any], str]
+    inputs: Callable[[random.Random], Any]
+    verify: Callable[[Any, Any], str]
 
 
 @dataclass(frozen=True)
@@ -72,272 +65,43 @@ class Fail(Exception):
         self.score = score
 
 
-class ProbeTimeout(BaseException):
-    """The student's code ran past the task's time limit (a BaseException, so ``except
-    Exception`` in student code cannot swallow it)."""
+# --------------------------------------------------------------------------------------------
+# Drawing inputs
+
+
+def pick(
+    rng: random.Random, low: float, high: float, step: float = 0.01, avoid: Sequence[float] = ()
+) -> float:
+    """A number on the grid ``low, low + step, …, high``, at least ``step`` away from each
+    value in ``avoid`` (grid numbers read well in feedback and are the same every time)."""
+    first, last = round(low / step), round(high / step)
+    while True:
+        value = float(round(rng.randint(first, last) * step, 10))
+        if all(abs(value - other) >= step * 0.999 for other in avoid):
+            return value
+
+
+def picks(
+    rng: random.Random, count: int, low: float, high: float, step: float = 0.01, avoid=()
+) -> list[float]:
+    """``count`` distinct grid numbers (see ``pick``)."""
+    values: list[float] = []
+    while len(values) < count:
+        values.append(pick(rng, low, high, step, [*avoid, *values]))
+    return values
 
 
 # --------------------------------------------------------------------------------------------
-# Probe side (runs in the student's kernel)
+# Verify side
 
 
-@contextlib.contextmanager
-def during(activity: str) -> Iterator[None]:
-    """Label what the probe is doing, so an exception raised inside says where it happened."""
-    try:
-        yield
-    except BaseException as exc:
-        if getattr(exc, "_autograd_course_during", None) is None:
-            with contextlib.suppress(Exception):
-                exc._autograd_course_during = activity  # type: ignore[attr-defined]
-        raise
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ProbeTimeout inside the block after ``seconds`` (main thread on Unix only)."""
-    usable = (
-        seconds
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise ProbeTimeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-class _Sink(io.TextIOBase):
-    """A text stream that drops everything (student prints during a probe)."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def writable(self) -> bool:
-        return True
-
-
-def _short(text: object) -> str:
-    """One line of at most MAX_TEXT characters."""
-    try:
-        line = " ".join(str(text).split())
-    except Exception:
-        line = "<unprintable>"
-    return line if len(line) <= MAX_TEXT else line[: MAX_TEXT - 1] + "…"
-
-
-def run_probe(probe: Callable[[Any], Any], answer: Any, limit: float | None) -> dict[str, Any]:
-    """Run ``probe(answer)`` quietly under a time limit; return an envelope with raw values or
-    a description of what went wrong (never raises, never a traceback)."""
-    try:
-        with (
-            contextlib.redirect_stdout(_Sink()),
-            contextlib.redirect_stderr(_Sink()),
-            warnings.catch_warnings(),
-        ):
-            warnings.simplefilter("ignore")
-            with time_limit(limit):
-                raw = probe(answer)
-        return {"status": "ok", "raw": raw}
-    except ProbeTimeout as exc:
-        return _error_envelope("timeout", exc, limit)
-    except KeyboardInterrupt as exc:
-        return _error_envelope("timeout", exc, limit)
-    except NotImplementedError as exc:
-        return _error_envelope("not_implemented", exc, limit)
-    except BaseException as exc:  # noqa: BLE001 - student code may raise anything (SystemExit too)
-        return _error_envelope("error", exc, limit)
-
-
-def _error_envelope(status: str, exc: BaseException, limit: float | None) -> dict[str, Any]:
-    """Describe an exception without its traceback."""
-    return {
-        "status": status,
-        "error": {
-            "type": _short(type(exc).__name__),
-            "message": _short(exc) if str(exc) else "",
-            "during": _short(getattr(exc, "_autograd_course_during", None) or ""),
-            "limit": limit,
-        },
-    }
-
-
-def attempt(activity: str, function: Callable[..., Any], *args: Any) -> dict[str, Any]:
-    """Run one step of a probe so that later steps still run: ``{"value": result}`` or
-    ``{"error": one line, "during": activity}`` (time limits still stop the whole probe)."""
-    try:
-        with during(activity):
-            return {"value": function(*args)}
-    except NotImplementedError:
-        return {"error": "not implemented yet", "during": activity}
-    except Exception as exc:
-        return {"error": f"{type(exc).__name__}: {_short(exc)}", "during": activity}
-
-
-def step_failed(step: Any) -> str | None:
-    """The one-line error of an ``attempt`` step (None when it worked)."""
-    if isinstance(step, dict) and "error" in step:
-        return f"{step['error']} while {step.get('during', 'checking')}"
-    return None
-
-
-def run_probes(namespace: dict, tasks: list[Task], out_path: str, nonce: str, limit: float) -> None:
-    """Probe every task's answer (looked up by name) and write one marked JSON line per task."""
-    with open(out_path, "w", encoding="utf-8") as out:
-        for task in tasks:
-            if task.answer not in namespace:
-                envelope: dict[str, Any] = {"status": "missing", "name": task.answer}
-            else:
-                envelope = run_probe(task.probe, namespace[task.answer], limit)
-            out.write(f"{nonce} {task.id} {encode(envelope)}\n")
-            out.flush()
-        out.write(f"{nonce} --end--\n")
-
-
-def describe(value: Any) -> dict[str, Any]:
-    """Plain JSON-able description of any value: kind, shape, dtype, values, graph facts."""
-    if value is None:
-        return {"kind": "none"}
-    if isinstance(value, bool):
-        return {"kind": "bool", "value": value}
-    if isinstance(value, (int, float)):
-        return {"kind": "number", "value": float(value)}
-    if hasattr(value, "grad_fn") and hasattr(value, "detach"):
-        array = value.detach().numpy()
-        grad_fn = value.grad_fn
-        return {
-            "kind": "tensor",
-            "shape": [int(n) for n in array.shape],
-            "dtype": _short(value.dtype),
-            "requires_grad": bool(value.requires_grad),
-            "is_leaf": bool(value.is_leaf),
-            "grad_fn": None if grad_fn is None else _node_name(grad_fn),
-            "values": _values(array),
-        }
-    import numpy as np
-
-    if isinstance(value, np.ndarray):
-        return {
-            "kind": "ndarray",
-            "shape": [int(n) for n in value.shape],
-            "dtype": _short(value.dtype),
-            "values": _values(value),
-        }
-    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
-        return {"kind": "number", "value": float(value)}
-    if isinstance(value, (list, tuple)):
-        return {
-            "kind": "sequence",
-            "type": type(value).__name__,
-            "length": len(value),
-            "items": [describe(item) for item in list(value)[:100]],
-        }
-    if isinstance(value, dict):
-        items = list(value.items())[:100]
-        return {"kind": "mapping", "items": {_short(k): describe(v) for k, v in items}}
-    return {"kind": "other", "type": _short(type(value).__name__)}
-
-
-def _node_name(node: Any) -> str:
-    """A graph node's PyTorch name, e.g. MulBackward0."""
-    name = getattr(node, "name", None)
-    return _short(name() if callable(name) else type(node).__name__)
-
-
-def _values(array: Any) -> list[float] | None:
-    """Flat float values of an array, or None when too large or not numeric."""
-    if array.size > MAX_VALUES or array.dtype.kind not in "biuf":
-        return None
-    return array.astype("float64").ravel().tolist()
-
-
-def encode(value: Any, depth: int = 0) -> str:
-    """JSON text for plain values, written without the json module (which a notebook could
-    patch); NaN and infinities use Python's json spellings."""
-    if depth > 30:
-        return '"<too deep>"'
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(int(value))
-    if isinstance(value, float):
-        number = float(value)
-        if math.isnan(number):
-            return "NaN"
-        if math.isinf(number):
-            return "Infinity" if number > 0 else "-Infinity"
-        return float.__repr__(number)
-    if isinstance(value, str):
-        return _encode_str(str.__str__(value)[:10_000])
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(encode(item, depth + 1) for item in value) + "]"
-    if isinstance(value, dict):
-        pairs = (
-            _encode_str(str(key)) + ":" + encode(item, depth + 1) for key, item in value.items()
-        )
-        return "{" + ",".join(pairs) + "}"
-    return _encode_str(f"<unencodable {type(value).__name__}>")
-
-
-def _encode_str(text: str) -> str:
-    """A JSON string literal, escaping everything outside printable ASCII."""
-    parts = ['"']
-    for char in text:
-        code = ord(char)
-        if char == '"':
-            parts.append('\\"')
-        elif char == "\\":
-            parts.append("\\\\")
-        elif 0x20 <= code < 0x7F:
-            parts.append(char)
-        elif code > 0xFFFF:
-            code -= 0x10000
-            parts.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-        else:
-            parts.append(f"\\u{code:04x}")
-    parts.append('"')
-    return "".join(parts)
-
-
-# --------------------------------------------------------------------------------------------
-# Verify side (runs in the grader)
-
-
-def evaluate(task: Task, envelope: Any) -> Result:
-    """Score one task from its probe envelope with the task's verify step (never raises)."""
+def evaluate(task: Task, envelope: Any, inputs: Any, limit: float | None = None) -> Result:
+    """Score one task from its probe envelope (anything the kernel sent, trusted in no way)
+    against the inputs drawn for it, with the task's verify step; never raises."""
     points = float(task.points)
-    if not isinstance(envelope, dict):
-        return Result(0.0, points, "no check ran: the grader got no result for it", "no_result")
-    status = envelope.get("status")
-    if status == "missing":
-        name = task.answer
-        return Result(
-            0.0, points, f"{name} is not defined (was the answer cell deleted or renamed?)", status
-        )
-    if status in ("not_implemented", "error", "timeout"):
-        return Result(0.0, points, _describe_failure(task, status, envelope.get("error")), status)
-    if status != "ok":
-        return Result(0.0, points, "no check ran: the grader got no result for it", "no_result")
     try:
-        feedback = task.verify(envelope.get("raw"))
-    except Fail as fail:
-        score = min(max(float(fail.score), 0.0), points)
-        return Result(score, points, fail.feedback, "failed")
-    except Exception as exc:  # a malformed answer the verify step did not foresee
+        return _evaluate(task, envelope, inputs, limit)
+    except Exception as exc:  # a malformed envelope or answer the verify step did not foresee
         return Result(
             0.0,
             points,
@@ -345,22 +109,45 @@ def evaluate(task: Task, envelope: Any) -> Result:
             "make sure it returns what the task asks for",
             "failed",
         )
-    return Result(points, points, feedback, "passed")
 
 
-def _describe_failure(task: Task, status: str, error: Any) -> str:
+def _evaluate(task: Task, envelope: Any, inputs: Any, limit: float | None) -> Result:
+    """``evaluate`` without the safety net."""
+    points = float(task.points)
+    no_result = Result(0.0, points, "no check ran: the grader got no result for it", "no_result")
+    if not isinstance(envelope, dict):
+        return no_result
+    status = envelope.get("status")
+    if status == "missing":
+        name = task.answer
+        return Result(
+            0.0, points, f"{name} is not defined (was the answer cell deleted or renamed?)", status
+        )
+    if status in ("not_implemented", "error", "timeout"):
+        feedback = _describe_failure(task, status, envelope.get("error"), limit)
+        return Result(0.0, points, feedback, status)
+    if status != "ok":
+        return no_result
+    try:
+        feedback = task.verify(envelope.get("raw"), inputs)
+    except Fail as fail:
+        score = min(max(float(fail.score), 0.0), points)
+        return Result(score, points, str(fail.feedback), "failed")
+    return Result(points, points, str(feedback), "passed")
+
+
+def _describe_failure(task: Task, status: str, error: Any, limit: float | None) -> str:
     """One line for a probe that did not return: stub, exception or time limit."""
     error = error if isinstance(error, dict) else {}
-    during_text = error.get("during") or f"checking {task.answer}"
-    message = error.get("message") or ""
+    during_text = _short(error.get("during") or f"checking {task.answer}")
+    message = _short(error.get("message") or "")
     if status == "not_implemented":
         extra = "" if message in ("", STUB_MESSAGE) else f" (NotImplementedError: {message})"
         return f"not implemented yet{extra}: replace the raise NotImplementedError line in {task.answer}"
     if status == "timeout":
-        limit = error.get("limit")
         seconds = f" within {_num(limit)} s" if limit else ""
         return f"did not finish{seconds} while {during_text}: is there an endless loop?"
-    kind = error.get("type") or "an error"
+    kind = _short(error.get("type") or "an error")
     detail = f"{kind}: {message}" if message else kind
     return f"raised {detail} while {during_text}"
 

@@ -5,33 +5,41 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (
-    Fail,
-    Task,
-    as_array,
-    as_number,
-    as_numbers,
-    attempt,
-    close,
-    describe,
-    during,
-    fmt,
-    shape_text,
-    step_failed,
-)
+from ..probes.runtime import step_failed
+from .base import Fail, Task, as_array, as_number, as_numbers, close, fmt, pick, picks, shape_text
 
-# Data shared by step() and train(): y ≈ 3x + 1 with a little noise.
-_X = [[-1.0], [0.0], [1.0], [2.0], [3.0]]
-_Y = [[-1.5], [1.8], [4.1], [7.2], [9.9]]
-_W0, _B0, _LR = 0.5, -0.3, 0.05
+_LR = 0.05
+_EPOCHS = 8
 
 
-def _descent(epochs: int, lr: float = _LR, accumulate: bool = False, scale: float = 1.0):
+def _regression_data(rng) -> dict:
+    """Data for step() and train(): 5 points near a random line, a random start, lr 0.05
+    (drawn again until the first step clearly moves both parameters)."""
+    while True:
+        slope, intercept = pick(rng, 1, 4, 0.1), pick(rng, -2, 2, 0.1)
+        xs = sorted(picks(rng, 5, -1, 3, 0.5))
+        ys = [round(slope * x + intercept + pick(rng, -0.5, 0.5), 2) for x in xs]
+        data = {
+            "x": [[x] for x in xs],
+            "y": [[y] for y in ys],
+            "w0": pick(rng, -1, 1, 0.1),
+            "b0": pick(rng, -1, 1, 0.1),
+            "lr": _LR,
+        }
+        (w, b), w0, b0 = _descent(data, 1)[1][0], data["w0"], data["b0"]
+        if abs(w - w0) > 0.01 and abs(b - b0) > 0.01:
+            return data
+
+
+def _descent(
+    data: dict, epochs: int, accumulate: bool = False, scale: float = 1.0
+) -> tuple[list[float], list[tuple[float, float]]]:
     """Reference full-batch gradient descent on mean((x·w + b − y)²): losses before each
     update, then (w, b) after each; ``accumulate`` mimics forgetting to zero the gradients,
     ``scale`` mimics a summed instead of averaged loss."""
-    x, y = np.array(_X).ravel(), np.array(_Y).ravel()
-    w, b, gw_total, gb_total = _W0, _B0, 0.0, 0.0
+    x, y = np.array(data["x"]).ravel(), np.array(data["y"]).ravel()
+    lr = data["lr"]
+    w, b, gw_total, gb_total = data["w0"], data["b0"], 0.0, 0.0
     losses, params = [], []
     for _ in range(epochs):
         residual = x * w + b - y
@@ -45,30 +53,17 @@ def _descent(epochs: int, lr: float = _LR, accumulate: bool = False, scale: floa
 
 # -- mse --------------------------------------------------------------------------------------
 
-_MSE_CASES = [
-    ([[1.0], [2.5], [-0.5], [3.0]], [[1.5], [2.0], [0.5], [2.0]]),
-    ([0.2, -1.0, 4.0, 0.0, 1.0], [0.0, 1.0, 3.0, -1.0, 1.0]),
-]
+
+def _inputs_mse(rng):
+    column = {"prediction": [[v] for v in picks(rng, 4, -3, 3, 0.05)]}
+    column["target"] = [[v] for v in picks(rng, 4, -3, 3, 0.05)]
+    flat = {"prediction": picks(rng, 5, -3, 3, 0.05), "target": picks(rng, 5, -3, 3, 0.05)}
+    return [column, flat]
 
 
-def _probe_mse(answer):
-    import autograd_course as ac
-
-    results = []
-    for prediction, target in _MSE_CASES:
-        p = ac.tensor(prediction, requires_grad=True)
-        t = ac.tensor(target)
-        with during(f"calling mse_loss on predictions of shape {shape_text(p.shape)}"):
-            loss = answer(p, t)
-        info = describe(loss)
-        backward = attempt("calling backward() on your loss", lambda loss=loss: loss.backward())
-        results.append({"loss": info, "backward": step_failed(backward), "grad": describe(p.grad)})
-    return results
-
-
-def _verify_mse(raw):
-    for (prediction, target), result in zip(_MSE_CASES, raw, strict=True):
-        p, t = np.array(prediction), np.array(target)
+def _verify_mse(raw, inputs):
+    for case, result in zip(inputs, raw, strict=True):
+        p, t = np.array(case["prediction"]), np.array(case["target"])
         info = result["loss"]
         if info.get("kind") != "tensor":
             raise Fail(
@@ -99,56 +94,25 @@ def _verify_mse(raw):
 
 # -- linear-module ----------------------------------------------------------------------------
 
-_W = [[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]]
-_B = [0.1, -0.2]
-_XIN = [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0], [2.0, 0.5, -1.0], [-1.0, 1.0, 0.0]]
-_C = [[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0], [1.0, 1.0]]
+
+def _inputs_linear(rng):
+    def matrix(rows, columns):
+        return [picks(rng, columns, -2, 2, 0.25) for _ in range(rows)]
+
+    sizes = [(n_in, n_out) for n_in in range(2, 7) for n_out in range(1, 4)]
+    return {
+        "layouts": rng.sample(sizes, 2),
+        "weight": matrix(2, 3),
+        "bias": picks(rng, 2, -1, 1, 0.1),
+        "x": matrix(4, 3),
+        "c": matrix(4, 2),
+    }
 
 
-def _probe_linear(answer):
-    import autograd_course as ac
-
-    layouts = []
-    for n_in, n_out in ((3, 2), (5, 1)):
-        ac.manual_seed(0)
-        with during(f"creating MyLinear({n_in}, {n_out})"):
-            module = answer(n_in, n_out)
-        named = attempt("listing named_parameters()", lambda m=module: list(m.named_parameters()))
-        params = [
-            {
-                "name": str(name),
-                "shape": [int(n) for n in p.shape],
-                "requires_grad": bool(p.requires_grad),
-                "values": describe(p.detach()),
-            }
-            for name, p in named.get("value", [])
-        ]
-        layouts.append({"n_in": n_in, "params": params, "error": step_failed(named)})
-    ac.manual_seed(0)
-    module = answer(3, 2)
-
-    def run():
-        with ac.no_grad():
-            module.weight.copy_(ac.tensor(_W))
-            module.bias.copy_(ac.tensor(_B))
-        out = module(ac.tensor(_XIN))
-        (out * ac.tensor(_C)).sum().backward()
-        return {
-            "out": describe(out),
-            "w_grad": describe(module.weight.grad),
-            "b_grad": describe(module.bias.grad),
-        }
-
-    forward = attempt("setting weight and bias, then calling forward and backward", run)
-    return {"layouts": layouts, "forward": forward}
-
-
-def _verify_linear(raw):
+def _verify_linear(raw, inputs):
     problems, score = [], 0
     layout_ok, init_ok = True, True
-    for layout in raw["layouts"]:
-        n_in = layout["n_in"]
-        n_out = 2 if n_in == 3 else 1
+    for (n_in, n_out), layout in zip(inputs["layouts"], raw["layouts"], strict=True):
         shapes = {p["name"]: tuple(p["shape"]) for p in layout["params"]}
         if layout["error"] or shapes != {"weight": (n_out, n_in), "bias": (n_out,)}:
             layout_ok = False
@@ -179,13 +143,13 @@ def _verify_linear(raw):
         problems.append(step_failed(forward))
     else:
         value = forward["value"]
-        x, w, c = np.array(_XIN), np.array(_W), np.array(_C)
+        x, w, c = (np.array(inputs[key]) for key in ("x", "weight", "c"))
         out = as_array(value["out"], "MyLinear(3, 2) applied to 4 inputs")
         if out.shape != (4, 2):
             problems.append(
                 f"the output for 4 inputs has shape {shape_text(out.shape)}, expected (4, 2)"
             )
-        elif not close(out, x @ w.T + np.array(_B)):
+        elif not close(out, x @ w.T + np.array(inputs["bias"])):
             problems.append("forward(x) should compute x @ weight.T + bias")
         elif not (
             close(as_array(value["w_grad"], "weight.grad"), c.T @ x)
@@ -203,36 +167,8 @@ def _verify_linear(raw):
 # -- step -------------------------------------------------------------------------------------
 
 
-def _probe_step(answer):
-    import autograd_course as ac
-
-    class HandLinear:
-        def __init__(self):
-            self.w = ac.tensor([_W0], requires_grad=True)
-            self.b = ac.tensor([_B0], requires_grad=True)
-
-        def __call__(self, x):
-            return x * self.w + self.b
-
-    model = HandLinear()
-    x, y = ac.tensor(_X), ac.tensor(_Y)
-    steps = []
-    for number in range(3):
-        activity = f"calling step(model, X, y, lr={_LR}) (call {number + 1})"
-        if number == 0:  # a stub's NotImplementedError ends the probe: "not implemented yet"
-            with during(activity):
-                result = {"value": describe(answer(model, x, y, _LR))}
-        else:
-            result = attempt(activity, lambda: describe(answer(model, x, y, _LR)))
-        if step_failed(result):
-            steps.append({"error": step_failed(result)})
-            break
-        steps.append({"loss": result["value"], "w": describe(model.w), "b": describe(model.b)})
-    return steps
-
-
-def _verify_step(raw):
-    losses, params = _descent(3)
+def _verify_step(raw, inputs):
+    losses, params = _descent(inputs, 3)
     for number, (step, loss, (w, b)) in enumerate(zip(raw, losses, params)):
         if "error" in step:
             raise Fail(step["error"])
@@ -245,7 +181,7 @@ def _verify_step(raw):
                     f"update it in place ({name} -= ...) under ac.no_grad()"
                 )
         if number == 0:
-            _diagnose_first_step(got_w, got_b)
+            _diagnose_first_step(inputs, got_w, got_b)
         if not (close(got_w, w) and close(got_b, b)):
             raise Fail(
                 "the first step is right but later ones are not: gradients accumulate, so zero "
@@ -256,9 +192,10 @@ def _verify_step(raw):
     return "3 steps match gradient descent on the MSE, parameters stay leaves"
 
 
-def _diagnose_first_step(got_w: float, got_b: float) -> None:
+def _diagnose_first_step(data: dict, got_w: float, got_b: float) -> None:
     """Say what is wrong with the first update, if anything."""
-    (w, b), w_moved, b_moved = _descent(1)[1][0], not close(got_w, _W0), not close(got_b, _B0)
+    w0, b0 = data["w0"], data["b0"]
+    (w, b), w_moved, b_moved = _descent(data, 1)[1][0], not close(got_w, w0), not close(got_b, b0)
     if not w_moved and not b_moved:
         raise Fail("step() left w and b unchanged: update each parameter by −lr × its gradient")
     if not (w_moved and b_moved):
@@ -266,10 +203,10 @@ def _diagnose_first_step(got_w: float, got_b: float) -> None:
         raise Fail(f"step() did not change model.{name}: update every parameter")
     if close(got_w, w) and close(got_b, b):
         return
-    (ws, bs) = _descent(1, scale=5.0)[1][0]
+    (ws, bs) = _descent(data, 1, scale=5.0)[1][0]
     if close(got_w, ws) and close(got_b, bs):
         raise Fail("the update is 5 times too large: average the squared errors (mean, not sum)")
-    if close(got_w, 2 * _W0 - w) and close(got_b, 2 * _B0 - b):
+    if close(got_w, 2 * w0 - w) and close(got_b, 2 * b0 - b):
         raise Fail("the parameters moved uphill: subtract lr × gradient")
     raise Fail(
         f"after one step(lr={_LR}) w is {fmt(got_w)} and b is {fmt(got_b)}, which is not one "
@@ -279,27 +216,12 @@ def _diagnose_first_step(got_w: float, got_b: float) -> None:
 
 # -- train-loop -------------------------------------------------------------------------------
 
-_EPOCHS = 8
+
+def _inputs_train(rng):
+    return {**_regression_data(rng), "epochs": _EPOCHS}
 
 
-def _probe_train(answer):
-    import autograd_course as ac
-    from autograd_course import nn
-
-    model = nn.Linear(1, 1)
-    with ac.no_grad():
-        model.weight.fill_(_W0)
-        model.bias.fill_(_B0)
-    with during(f"calling train(model, X, y, lr={_LR}, epochs={_EPOCHS})"):
-        losses = answer(model, ac.tensor(_X), ac.tensor(_Y), _LR, _EPOCHS)
-    return {
-        "losses": describe(losses),
-        "w": describe(model.weight),
-        "b": describe(model.bias),
-    }
-
-
-def _verify_train(raw):
+def _verify_train(raw, inputs):
     losses = raw["losses"]
     count = losses.get("length") if losses.get("kind") == "sequence" else None
     if count is None:
@@ -308,14 +230,14 @@ def _verify_train(raw):
         raise Fail(f"train() should return a list with one loss per epoch ({_EPOCHS}), got {count}")
     got = as_numbers(losses, "the losses", _EPOCHS)
     w, b = as_number(raw["w"], "weight"), as_number(raw["b"], "bias")
-    want, params = _descent(_EPOCHS)
-    if close([w, b], [_W0, _B0]):
+    want, params = _descent(inputs, _EPOCHS)
+    if close([w, b], [inputs["w0"], inputs["b0"]]):
         raise Fail(
             "the model's parameters did not change: step an optim.SGD built on model.parameters()"
         )
     if close(got, want) and close([w, b], params[-1]):
         return f"{_EPOCHS} epochs match full-batch gradient descent with SGD"
-    acc_losses, acc_params = _descent(_EPOCHS, accumulate=True)
+    acc_losses, acc_params = _descent(inputs, _EPOCHS, accumulate=True)
     if close(got, acc_losses) or close([w, b], acc_params[-1]):
         raise Fail(
             "the first epoch is right, then training drifts: gradients accumulate, so call "
@@ -331,19 +253,17 @@ def _verify_train(raw):
 
 # -- learning-rate ----------------------------------------------------------------------------
 
-_LR_CASES = [[1.0, 2.0, 3.0], [0.5, -1.5, 2.0, 4.0], [10.0, -20.0]]
+
+def _inputs_lr(rng):
+    return [
+        picks(rng, 3, -3, 3, 0.5, [0.0]),
+        picks(rng, 4, -4, 4, 0.5, [0.0]),
+        picks(rng, 2, -20, 20, 1, [0.0]),
+    ]
 
 
-def _probe_lr(answer):
-    results = []
-    for xs in _LR_CASES:
-        with during(f"calling largest_stable_lr({xs})"):
-            results.append(describe(answer(list(xs))))
-    return results
-
-
-def _verify_lr(raw):
-    for xs, info in zip(_LR_CASES, raw, strict=True):
+def _verify_lr(raw, inputs):
+    for xs, info in zip(inputs, raw, strict=True):
         got = as_number(info, f"largest_stable_lr({xs})")
         want = 1 / np.mean(np.square(xs))
         if abs(got - want) <= 1e-3 * want:
@@ -359,7 +279,7 @@ def _verify_lr(raw):
             f"for x = {xs} you returned {fmt(got)}: write the update of w as "
             "w ← w − lr·L'(w) and find when the error stops shrinking"
         )
-    return f"right for {len(_LR_CASES)} data sets"
+    return f"right for {len(inputs)} data sets"
 
 
 TASKS = [
@@ -368,7 +288,7 @@ TASKS = [
         2,
         "mse_loss",
         "mean squared error as a differentiable tensor",
-        _probe_mse,
+        _inputs_mse,
         _verify_mse,
     ),
     Task(
@@ -376,7 +296,7 @@ TASKS = [
         3,
         "MyLinear",
         "a Linear module with registered parameters",
-        _probe_linear,
+        _inputs_linear,
         _verify_linear,
     ),
     Task(
@@ -384,7 +304,7 @@ TASKS = [
         3,
         "step",
         "one gradient-descent step for the hand-made model",
-        _probe_step,
+        _regression_data,
         _verify_step,
     ),
     Task(
@@ -392,7 +312,7 @@ TASKS = [
         3,
         "train",
         "a training loop with nn.MSELoss and optim.SGD",
-        _probe_train,
+        _inputs_train,
         _verify_train,
     ),
     Task(
@@ -400,7 +320,7 @@ TASKS = [
         2,
         "largest_stable_lr",
         "the learning rate where descent diverges",
-        _probe_lr,
+        _inputs_lr,
         _verify_lr,
     ),
 ]

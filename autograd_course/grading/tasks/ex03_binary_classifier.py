@@ -5,18 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (
-    Fail,
-    Task,
-    as_array,
-    as_number,
-    attempt,
-    close,
-    describe,
-    during,
-    fmt,
-    step_failed,
-)
+from ..probes.runtime import step_failed
+from .base import Fail, Task, as_array, as_number, close, fmt, pick, picks
 
 
 def _sigmoid(z):
@@ -33,34 +23,30 @@ def _bce_logits(z, y):
 
 # -- bce-with-logits --------------------------------------------------------------------------
 
-_BCE_CASES = [
-    ("ordinary logits", [[-2.0], [0.5], [3.0], [-0.7]], [[0.0], [1.0], [1.0], [0.0]]),
-    (
-        "logits of ±1000 and ±50",
-        [[-1000.0], [1000.0], [50.0], [-50.0]],
-        [[1.0], [0.0], [1.0], [0.0]],
-    ),
-]
+
+def _inputs_bce(rng):
+    ordinary = picks(rng, 4, -3, 3, 0.1, [0.0])  # no kink of |z| or relu(z) at 0
+    big, medium = pick(rng, 900, 1100, 10), pick(rng, 40, 60, 1)
+    # wrong with full confidence (log(0) for a naive loss), then right with full confidence
+    extreme = [(-big, 1.0), (big, 0.0), (medium, 1.0), (-medium, 0.0)]
+    rng.shuffle(extreme)
+    return [
+        {
+            "text": "ordinary logits",
+            "logits": [[z] for z in ordinary],
+            "targets": [[float(rng.randint(0, 1))] for _ in ordinary],
+        },
+        {
+            "text": f"logits of ±{big:g} and ±{medium:g}",
+            "logits": [[z] for z, _ in extreme],
+            "targets": [[y] for _, y in extreme],
+        },
+    ]
 
 
-def _probe_bce(answer):
-    import autograd_course as ac
-
-    results = []
-    for text, logits, targets in _BCE_CASES:
-        z = ac.tensor(logits, requires_grad=True)
-        with during(f"calling bce_with_logits on {text}"):
-            loss = answer(z, ac.tensor(targets))
-        backward = attempt("calling backward() on your loss", lambda loss=loss: loss.backward())
-        results.append(
-            {"loss": describe(loss), "backward": step_failed(backward), "grad": describe(z.grad)}
-        )
-    return results
-
-
-def _verify_bce(raw):
-    for (text, logits, targets), result in zip(_BCE_CASES, raw, strict=True):
-        z, y = np.array(logits), np.array(targets)
+def _verify_bce(raw, inputs):
+    for case, result in zip(inputs, raw, strict=True):
+        text, z, y = case["text"], np.array(case["logits"]), np.array(case["targets"])
         value = as_number(result["loss"], f"the loss on {text}")
         if not np.isfinite(value):
             raise Fail(
@@ -84,39 +70,19 @@ def _verify_bce(raw):
 
 # -- sigmoid-function -------------------------------------------------------------------------
 
-_SIG_X = [-3.0, -0.5, 0.0, 0.8, 2.5]
-_SIG_V = [1.0, -2.0, 0.5, 3.0, -1.0]
 
-
-def _probe_sigmoid(answer):
-    import autograd_course as ac
-
-    x = ac.tensor(_SIG_X, dtype=ac.float64, requires_grad=True)
-    with during("calling Sigmoid.apply(x)"):
-        y = answer.apply(x)
-    backward = attempt(
-        "calling backward(gradient=v) through your Sigmoid",
-        lambda: y.backward(gradient=ac.tensor(_SIG_V, dtype=ac.float64)),
-    )
-    extreme = attempt(
-        "calling Sigmoid.apply on x = [-1000, 1000]",
-        lambda: describe(answer.apply(ac.tensor([-1000.0, 1000.0], dtype=ac.float64))),
-    )
-    probe_x = ac.tensor([0.3, -1.2, 2.0], dtype=ac.float64, requires_grad=True)
-    check = attempt(
-        "running gradcheck on Sigmoid.apply", ac.autograd.gradcheck, answer.apply, (probe_x,)
-    )
+def _inputs_sigmoid(rng):
+    extreme = pick(rng, 800, 1200, 10)
     return {
-        "y": describe(y),
-        "backward": step_failed(backward),
-        "grad": describe(x.grad),
-        "extreme": extreme,
-        "gradcheck": step_failed(check),
+        "x": picks(rng, 5, -3, 3, 0.1),
+        "v": picks(rng, 5, -2, 2, 0.25, [0.0, 1.0]),
+        "extreme": [-extreme, extreme],
+        "gradcheck_x": picks(rng, 3, -2, 2, 0.1),
     }
 
 
-def _verify_sigmoid(raw):
-    x, v = np.array(_SIG_X), np.array(_SIG_V)
+def _verify_sigmoid(raw, inputs):
+    x, v = np.array(inputs["x"]), np.array(inputs["v"])
     y = as_array(raw["y"], "Sigmoid.apply(x)", x.shape)
     if not close(y, _sigmoid(x)):
         raise Fail("forward should return 1 / (1 + exp(−x)) elementwise")
@@ -136,49 +102,36 @@ def _verify_sigmoid(raw):
         raise Fail(f"gradcheck failed ({raw['gradcheck']})")
     if step_failed(raw["extreme"]):
         raise Fail(f"{step_failed(raw['extreme'])}: keep forward finite for large |x|")
-    extreme = as_array(raw["extreme"]["value"], "Sigmoid.apply([-1000, 1000])")
+    big = inputs["extreme"][1]
+    extreme = as_array(raw["extreme"]["value"], f"Sigmoid.apply([-{big:g}, {big:g}])")
     if not close(extreme.ravel(), [0.0, 1.0]):
-        raise Fail("for x = ±1000 the output should be 0 and 1, not NaN")
+        raise Fail(f"for x = ±{big:g} the output should be 0 and 1, not NaN")
     return "forward and backward right; gradcheck passes; finite for large |x|"
 
 
 # -- accuracy ---------------------------------------------------------------------------------
 
-_ACC_CASES = [
-    ([[0.9], [0.2], [0.6], [0.4], [0.51], [0.49]], [[1.0], [0.0], [0.0], [0.0], [1.0], [1.0]]),
-    ([[0.1], [0.7], [0.8], [0.3]], [[0.0], [1.0], [1.0], [0.0]]),
-]
+
+def _inputs_accuracy(rng):
+    cases = []
+    for count, near_threshold in ((6, [0.51, 0.49]), (4, [])):
+        while True:
+            probabilities = picks(rng, count - len(near_threshold), 0.05, 0.95, 0.01, [0.5])
+            probabilities += near_threshold
+            rng.shuffle(probabilities)
+            labels = [float(rng.randint(0, 1)) for _ in probabilities]
+            right = sum((p > 0.5) == (y > 0.5) for p, y in zip(probabilities, labels))
+            if 0 < right < count:  # neither 0 nor 1, so a percentage shows
+                break
+        cases.append(
+            {"probabilities": [[p] for p in probabilities], "labels": [[y] for y in labels]}
+        )
+    return cases
 
 
-def _probe_accuracy(answer):
-    import autograd_course as ac
-    from autograd_course import nn
-
-    class Recorder(nn.Module):
-        """Returns fixed probabilities; records whether gradients were on for each call."""
-
-        def __init__(self, probabilities):
-            super().__init__()
-            self.scale = nn.Parameter(ac.ones(1))
-            self.probabilities = probabilities
-            self.grad_modes = []
-
-        def forward(self, x):
-            self.grad_modes.append(bool(ac.is_grad_enabled()))
-            return ac.tensor(self.probabilities) * self.scale
-
-    results = []
-    for probabilities, labels in _ACC_CASES:
-        model = Recorder(probabilities)
-        X = ac.zeros(len(labels), 2)
-        with during(f"calling accuracy(model, X, y) on {len(labels)} points"):
-            value = answer(model, X, ac.tensor(labels))
-        results.append({"value": describe(value), "grad_modes": model.grad_modes})
-    return results
-
-
-def _verify_accuracy(raw):
-    for (probabilities, labels), result in zip(_ACC_CASES, raw, strict=True):
+def _verify_accuracy(raw, inputs):
+    for case, result in zip(inputs, raw, strict=True):
+        probabilities, labels = case["probabilities"], case["labels"]
         predicted = np.array(probabilities) > 0.5
         want = float(np.mean(predicted == (np.array(labels) > 0.5)))
         got = as_number(result["value"], "accuracy(model, X, y)")
@@ -202,15 +155,30 @@ def _verify_accuracy(raw):
 
 # -- train-epoch ------------------------------------------------------------------------------
 
-_TX = [[1.0, 2.0], [-1.0, 0.5], [2.0, -1.0], [0.0, 1.5], [-2.0, -1.0], [1.5, 1.0], [0.5, -2.0]]
-_TY = [[1.0], [0.0], [1.0], [1.0], [0.0], [1.0], [0.0]]
-_TW, _TB, _TLR, _BATCH = [[0.2, -0.4]], [0.1], 0.5, 3
+_TLR, _BATCH, _ROWS = 0.5, 3, 7
 
 
-def _epochs(count: int, batch: int = _BATCH, accumulate: bool = False, drop_last: bool = False):
+def _inputs_epoch(rng):
+    while True:
+        labels = [float(rng.randint(0, 1)) for _ in range(_ROWS)]
+        if 0 < sum(labels) < _ROWS:
+            break
+    return {
+        "x": [picks(rng, 2, -2, 2, 0.5) for _ in range(_ROWS)],
+        "y": [[y] for y in labels],
+        "w": [picks(rng, 2, -0.5, 0.5, 0.1)],
+        "b": [pick(rng, -0.5, 0.5, 0.1)],
+        "lr": _TLR,
+        "batch": _BATCH,
+    }
+
+
+def _epochs(
+    data: dict, count: int, batch: int = _BATCH, accumulate: bool = False, drop_last: bool = False
+):
     """Reference mini-batch SGD of logistic regression: (mean batch loss, w, b) per epoch."""
-    X, y = np.array(_TX), np.array(_TY)
-    w, b = np.array(_TW, dtype=float), np.array(_TB, dtype=float)
+    X, y = np.array(data["x"]), np.array(data["y"])
+    w, b = np.array(data["w"], dtype=float), np.array(data["b"], dtype=float)
     gw_sum, gb_sum = np.zeros_like(w), np.zeros_like(b)
     history = []
     for _ in range(count):
@@ -229,46 +197,25 @@ def _epochs(count: int, batch: int = _BATCH, accumulate: bool = False, drop_last
     return history
 
 
-def _probe_epoch(answer):
-    import autograd_course as ac
-    from autograd_course import nn, optim
-
-    model = nn.Linear(2, 1)
-    with ac.no_grad():
-        model.weight.copy_(ac.tensor(_TW))
-        model.bias.copy_(ac.tensor(_TB))
-    optimizer = optim.SGD(model.parameters(), lr=_TLR)
-    loss_fn = nn.BCEWithLogitsLoss()
-    X, y = ac.tensor(_TX), ac.tensor(_TY)
-    epochs = []
-    for number in range(2):
-        with during(f"calling train_epoch(..., batch_size={_BATCH}) (epoch {number + 1})"):
-            value = answer(model, loss_fn, optimizer, X, y, _BATCH)
-        epochs.append(
-            {"loss": describe(value), "w": describe(model.weight), "b": describe(model.bias)}
-        )
-    return epochs
-
-
-def _verify_epoch(raw):
-    want = _epochs(2)
+def _verify_epoch(raw, inputs):
+    want = _epochs(inputs, 2)
     for number, (epoch, (loss, w, b)) in enumerate(zip(raw, want, strict=True)):
         got_w = as_array(epoch["w"], "model.weight", (1, 2))
         got_b = as_array(epoch["b"], "model.bias", (1,))
-        if number == 0 and np.allclose(got_w, _TW) and np.allclose(got_b, _TB):
+        if number == 0 and np.allclose(got_w, inputs["w"]) and np.allclose(got_b, inputs["b"]):
             raise Fail("the model did not change: call optimizer.step() after each backward()")
         if not (close(got_w, w) and close(got_b, b)):
-            raise Fail(_diagnose_epoch(number, got_w, got_b))
+            raise Fail(_diagnose_epoch(inputs, number, got_w, got_b))
         if not close(as_number(epoch["loss"], "the value train_epoch returns"), loss):
             raise Fail("return the mean of the batch losses of this epoch (a number)")
     return "two epochs of mini-batch SGD match, last partial batch included"
 
 
-def _diagnose_epoch(number: int, got_w, got_b) -> str:
+def _diagnose_epoch(data: dict, number: int, got_w, got_b) -> str:
     """Name the likely mistake behind wrong weights after an epoch."""
     variants = {
         "only one update happened in the epoch: loop over mini-batches of batch_size rows": {
-            "batch": len(_TX)
+            "batch": _ROWS
         },
         "the weights drift: gradients accumulate across batches, so call "
         "optimizer.zero_grad() before each backward()": {"accumulate": True},
@@ -277,7 +224,7 @@ def _diagnose_epoch(number: int, got_w, got_b) -> str:
         },
     }
     for message, options in variants.items():
-        _, w, b = _epochs(number + 1, **options)[-1]
+        _, w, b = _epochs(data, number + 1, **options)[-1]
         if close(got_w, w) and close(got_b, b):
             return message
     return (
@@ -292,7 +239,7 @@ TASKS = [
         3,
         "bce_with_logits",
         "binary cross-entropy on logits, safely",
-        _probe_bce,
+        _inputs_bce,
         _verify_bce,
     ),
     Task(
@@ -300,7 +247,7 @@ TASKS = [
         3,
         "Sigmoid",
         "sigmoid as an autograd.Function with its backward",
-        _probe_sigmoid,
+        _inputs_sigmoid,
         _verify_sigmoid,
     ),
     Task(
@@ -308,7 +255,7 @@ TASKS = [
         2,
         "accuracy",
         "accuracy of a classifier, evaluated under no_grad",
-        _probe_accuracy,
+        _inputs_accuracy,
         _verify_accuracy,
     ),
     Task(
@@ -316,7 +263,7 @@ TASKS = [
         3,
         "train_epoch",
         "one epoch of mini-batch training",
-        _probe_epoch,
+        _inputs_epoch,
         _verify_epoch,
     ),
 ]

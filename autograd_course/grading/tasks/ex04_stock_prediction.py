@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (
-    Fail,
-    Task,
-    as_array,
-    as_number,
-    describe,
-    during,
-    fmt,
-    items,
-    kind_name,
-    shape_text,
-)
+from .base import Fail, Task, as_array, as_number, fmt, items, kind_name, pick, picks, shape_text
 
-_SERIES = [10.0, 11.5, 9.0, 12.0, 13.5, 12.5, 14.0, 15.0]
+
+def _prices(rng, count: int) -> list[float]:
+    """A random walk of ``count`` distinct prices, each move at least 0.1."""
+    prices = [pick(rng, 10, 100, 0.5)]
+    while len(prices) < count:
+        price = round(prices[-1] + pick(rng, -2, 2, 0.1, [0.0]), 2)
+        if price not in prices:
+            prices.append(price)
+    return prices
 
 
 def _flat(array: np.ndarray, rows: int, what: str) -> np.ndarray:
@@ -31,17 +28,13 @@ def _flat(array: np.ndarray, rows: int, what: str) -> np.ndarray:
 # -- sliding-windows --------------------------------------------------------------------------
 
 
-def _probe_windows(answer):
-    results = []
-    for window in (3, 1):
-        with during(f"calling make_windows(series of {len(_SERIES)} values, window={window})"):
-            results.append(describe(answer(np.array(_SERIES), window)))
-    return results
+def _inputs_windows(rng):
+    return {"series": _prices(rng, 8), "windows": [3, 1]}
 
 
-def _verify_windows(raw):
-    series = np.array(_SERIES)
-    for window, info in zip((3, 1), raw, strict=True):
+def _verify_windows(raw, inputs):
+    series = np.array(inputs["series"])
+    for window, info in zip(inputs["windows"], raw, strict=True):
         call = f"make_windows(series of {len(series)} values, window={window})"
         X_info, y_info = items(info, call, 2)
         X, y = as_array(X_info, f"X from {call}"), as_array(y_info, f"y from {call}")
@@ -74,28 +67,31 @@ def _verify_windows(raw):
 
 # -- chronological-split ----------------------------------------------------------------------
 
-_SPLIT_CASES = [(10, 0.75), (13, 0.5)]
+
+def _inputs_split(rng):
+    cases = []
+    for _ in range(2):
+        while True:
+            rows, fraction = rng.randint(8, 16), rng.choice([0.5, 0.6, 0.7, 0.75, 0.8])
+            n_train = int(rows * fraction)
+            if 0 < n_train < rows and n_train != rows - n_train:
+                break
+        values = picks(rng, 3 * rows, 0, 200, 0.5)
+        X = [values[2 * i : 2 * i + 2] for i in range(rows)]
+        cases.append({"X": X, "y": values[2 * rows :], "fraction": fraction})
+    return cases
 
 
-def _probe_split(answer):
-    results = []
-    for rows, fraction in _SPLIT_CASES:
-        X = np.arange(rows * 2, dtype=float).reshape(rows, 2)
-        y = np.arange(rows, dtype=float) + 100
-        with during(f"calling split_in_time(X, y, {fraction}) on {rows} rows"):
-            results.append(describe(answer(X, y, fraction)))
-    return results
-
-
-def _verify_split(raw):
-    for (rows, fraction), info in zip(_SPLIT_CASES, raw, strict=True):
+def _verify_split(raw, inputs):
+    for case, info in zip(inputs, raw, strict=True):
+        X_all, y_all, fraction = np.array(case["X"]), np.array(case["y"]), case["fraction"]
+        rows = len(y_all)
         call = f"split_in_time(X, y, {fraction}) on {rows} rows"
         parts = [
             as_array(item, f"part {i + 1} of {call}") for i, item in enumerate(items(info, call, 4))
         ]
         X_train, X_test, y_train, y_test = parts
         n_train = int(rows * fraction)
-        y_all = np.arange(rows, dtype=float) + 100
         if len(X_train) != n_train or len(y_train) != n_train:
             if len(X_train) == rows - n_train:
                 raise Fail(
@@ -113,7 +109,6 @@ def _verify_split(raw):
                 "the rows are not in time order: the training set must be the first rows and "
                 "the test set the rows after them, without shuffling"
             )
-        X_all = np.arange(rows * 2, dtype=float).reshape(rows, 2)
         if not (np.allclose(X_train, X_all[:n_train]) and np.allclose(X_test, X_all[n_train:])):
             raise Fail("X_train should be the first rows of X and X_test the rest")
         if not np.allclose(got_order, y_all):
@@ -123,20 +118,19 @@ def _verify_split(raw):
 
 # -- normalise --------------------------------------------------------------------------------
 
-_TRAIN = [10.0, 12.0, 14.0, 16.0, 18.0]
-_TEST = [20.0, 22.0]
+
+def _inputs_normalise(rng):
+    prices = _prices(rng, 7)
+    return {"train": prices[:5], "test": prices[5:]}
 
 
-def _probe_normalise(answer):
-    with during("calling normalise(train, test)"):
-        return describe(answer(np.array(_TRAIN), np.array(_TEST)))
-
-
-def _verify_normalise(raw):
+def _verify_normalise(raw, inputs):
     train_info, test_info = items(raw, "normalise(train, test)", 2)
-    train = _flat(as_array(train_info, "the scaled training set"), len(_TRAIN), "scaled train")
-    test = _flat(as_array(test_info, "the scaled test set"), len(_TEST), "scaled test")
-    tr, te = np.array(_TRAIN), np.array(_TEST)
+    train = _flat(
+        as_array(train_info, "the scaled training set"), len(inputs["train"]), "scaled train"
+    )
+    test = _flat(as_array(test_info, "the scaled test set"), len(inputs["test"]), "scaled test")
+    tr, te = np.array(inputs["train"]), np.array(inputs["test"])
     for ddof in (0, 1):
         mean, std = tr.mean(), tr.std(ddof=ddof)
         if np.allclose(train, (tr - mean) / std) and np.allclose(test, (te - mean) / std):
@@ -158,17 +152,18 @@ def _verify_normalise(raw):
 
 # -- naive-baseline ---------------------------------------------------------------------------
 
-_WINDOWS = [[10.0, 11.5, 9.0], [11.5, 9.0, 12.0], [9.0, 12.0, 13.5], [12.0, 13.5, 12.5]]
+
+def _inputs_naive(rng):
+    while True:
+        prices = _prices(rng, 6)
+        windows = [prices[i : i + 3] for i in range(4)]
+        if all(abs(w[-1] - sum(w) / 3) > 0.01 for w in windows):  # last value is not the mean
+            return {"windows": windows}
 
 
-def _probe_naive(answer):
-    with during("calling naive_forecast(X) on 4 windows of 3 values"):
-        return describe(answer(np.array(_WINDOWS)))
-
-
-def _verify_naive(raw):
-    got = _flat(as_array(raw, "naive_forecast(X)"), len(_WINDOWS), "naive_forecast(X)")
-    windows = np.array(_WINDOWS)
+def _verify_naive(raw, inputs):
+    windows = np.array(inputs["windows"])
+    got = _flat(as_array(raw, "naive_forecast(X)"), len(windows), "naive_forecast(X)")
     if np.allclose(got, windows.mean(axis=1)):
         raise Fail("that is the window mean: the naive forecast repeats the most recent value")
     if not np.allclose(got, windows[:, -1]):
@@ -178,25 +173,28 @@ def _verify_naive(raw):
 
 # -- forecast-metrics -------------------------------------------------------------------------
 
-_ACTUAL = [101.0, 99.0, 102.0, 104.0, 103.0]
-_PREDICTED = [100.5, 100.2, 101.0, 103.0, 104.5]
-_PREVIOUS = [100.0, 101.0, 99.0, 102.0, 104.0]
+
+def _inputs_metrics(rng):
+    previous = _prices(rng, 5)
+    return {
+        "actual": [round(p + pick(rng, -3, 3, 0.1, [0.0]), 2) for p in previous],
+        "predicted": [round(p + pick(rng, -3, 3, 0.1, [0.0]), 2) for p in previous],
+        "previous": previous,
+    }
+
+
 _KEYS = ("rmse", "mae", "direction_accuracy")
 
 
-def _probe_metrics(answer):
-    with during("calling forecast_metrics(actual, predicted, previous)"):
-        result = answer(np.array(_ACTUAL), np.array(_PREDICTED), np.array(_PREVIOUS))
-    return describe(result)
-
-
-def _verify_metrics(raw):
+def _verify_metrics(raw, inputs):
     if raw.get("kind") != "mapping":
         raise Fail(f"return a dict with keys {', '.join(_KEYS)}, not {kind_name(raw)}")
     missing = [key for key in _KEYS if key not in raw["items"]]
     if missing:
         raise Fail(f"the dict is missing {', '.join(missing)}")
-    actual, predicted, previous = map(np.array, (_ACTUAL, _PREDICTED, _PREVIOUS))
+    actual, predicted, previous = (
+        np.array(inputs[key]) for key in ("actual", "predicted", "previous")
+    )
     error = predicted - actual
     got = {key: as_number(raw["items"][key], f"result['{key}']") for key in _KEYS}
     if not np.isclose(got["rmse"], np.sqrt(np.mean(error**2))):
@@ -222,7 +220,7 @@ TASKS = [
         3,
         "make_windows",
         "inputs of `window` past values, next value as target",
-        _probe_windows,
+        _inputs_windows,
         _verify_windows,
     ),
     Task(
@@ -230,7 +228,7 @@ TASKS = [
         2,
         "split_in_time",
         "train on the past, test on the future",
-        _probe_split,
+        _inputs_split,
         _verify_split,
     ),
     Task(
@@ -238,7 +236,7 @@ TASKS = [
         2,
         "normalise",
         "scale with statistics of the training set only",
-        _probe_normalise,
+        _inputs_normalise,
         _verify_normalise,
     ),
     Task(
@@ -246,7 +244,7 @@ TASKS = [
         1,
         "naive_forecast",
         "the 'tomorrow = today' baseline",
-        _probe_naive,
+        _inputs_naive,
         _verify_naive,
     ),
     Task(
@@ -254,7 +252,7 @@ TASKS = [
         2,
         "forecast_metrics",
         "RMSE, MAE and direction accuracy",
-        _probe_metrics,
+        _inputs_metrics,
         _verify_metrics,
     ),
 ]
