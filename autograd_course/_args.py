@@ -67,8 +67,8 @@ def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     if isinstance(b, Tensor):
         b_, a_ = operands(b, a)
         return a_, b_
-    if type(b) is float and a._array.dtype.kind == "f":
-        return a, _make(np.array(b, dtype=a._array.dtype))
+    if (type(b) is float or type(b) is int) and a._array.dtype.kind == "f":
+        return a, _make(np.array(b, dtype=a._array.dtype))  # the common case, decided at once
     if not isinstance(b, numbers.Number):
         if not isinstance(b, np.ndarray | list | tuple):
             raise TypeError(msg.not_a_number(type(b).__name__))

@@ -167,10 +167,10 @@ def gradient_count(grads: int, outputs: int) -> str:
     return f"got {grads} gradients for {outputs} outputs: pass one per output"
 
 
-def gradient_not_tensor(index: int, kind: str) -> str:
+def gradient_not_tensor(kind: str) -> str:
     return (
-        f"gradient {index} must be a Tensor or None, not {kind} (wrap it: "
-        "autograd_course.tensor(values))"
+        f"gradients can be either Tensors or None, but got {kind} (pass a tensor of the "
+        "output's shape: y.backward(autograd_course.tensor([...])))"
     )
 
 

@@ -23,6 +23,8 @@ from . import _messages as msg
 from . import dtypes as _dt
 from .grad_mode import _GradMode
 
+_engine_backward = None  # autograd.engine.backward, looked up on the first backward()
+
 
 class Size(tuple):
     """A tensor's shape: a tuple that prints as ``Size([2, 3])``."""
@@ -44,15 +46,15 @@ class Tensor:
     __slots__ = (
         "_array",  # the values: a NumPy array
         "_requires_grad",
-        "_grad",
         "grad_fn",  # the node of the operation that produced this tensor (None for leaves)
-        "_output_nr",  # which output of grad_fn this tensor is (0 but for multi-output nodes)
-        "_version_counter",  # [n], shared with views: bumped by every in-place change
+        "_output_nr",  # which output of grad_fn this is (not 0 only for multi-output nodes)
         "_view",  # for a view of another tensor: how it was cut from its base (ops/views.py)
+        "_version_counter",  # [n], shared with views: bumped by every in-place change
         "__weakref__",
         "__dict__",  # lets subclasses (nn.Parameter) and users add attributes
     )
-    # Rarely set, so kept out of the constructor: an instance attribute overrides these.
+    # Set on few tensors, so kept out of the constructor: an instance attribute overrides these.
+    _grad = None  # the accumulated gradient (leaves, and tensors that retain it)
     _retains_grad = False
     _accumulator = None  # weak reference to this leaf's AccumulateGrad node
     _hooks = None  # gradient hooks of a leaf (a non-leaf keeps them on its grad_fn)
@@ -139,9 +141,10 @@ class Tensor:
         create_graph: bool = False,
     ) -> None:
         """Compute the gradient of this tensor with respect to the graph's leaves."""
-        from .autograd.engine import backward  # the engine is built on tensors, not under them
-
-        backward(self, gradient, retain_graph, create_graph)
+        global _engine_backward
+        if _engine_backward is None:  # the engine is built on tensors, so it is found late
+            from .autograd.engine import backward as _engine_backward
+        _engine_backward(self, gradient, retain_graph, create_graph)
 
     def detach(self) -> Tensor:
         """The same values (shared memory and version counter) without history."""
@@ -345,8 +348,8 @@ class _OutputHook:
 
 # ---- building tensors quickly inside the engine ------------------------------------------
 def _init(t: Tensor, array: np.ndarray, requires_grad: bool = False, grad_fn: Any = None) -> None:
-    t._array, t._requires_grad, t._grad, t.grad_fn = array, requires_grad, None, grad_fn
-    t._output_nr, t._version_counter, t._view = 0, [0], None
+    t._array, t._requires_grad, t.grad_fn, t._version_counter = array, requires_grad, grad_fn, [0]
+    t._output_nr, t._view = 0, None
 
 
 def _make(
@@ -355,7 +358,8 @@ def _make(
     """Wrap an array without copying or converting it (the engine's constructor: it runs
     once per operation, so it sets the slots directly instead of going through __init__)."""
     t = object.__new__(cls)
-    _init(t, array, requires_grad, grad_fn)
+    t._array, t._requires_grad, t.grad_fn, t._version_counter = array, requires_grad, grad_fn, [0]
+    t._output_nr, t._view = 0, None
     return t
 
 

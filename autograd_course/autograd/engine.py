@@ -13,7 +13,6 @@ Both walks use explicit stacks and queues, never recursion: a 100,000-op chain w
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,49 +32,29 @@ def _execute(
 ) -> None:
     """Run backward from ``roots`` (node, output_nr, gradient). With ``capture``, record the
     gradients that arrive at those (node, output_nr) instead of accumulating into leaves."""
-    # 1. How many edges lead into each node.
-    dependencies: dict[Node, int] = {}
-    stack = []
-    for node, _, _ in roots:
-        if node not in dependencies:
-            dependencies[node] = 0
-            stack.append(node)
-    while stack:
-        for edge in stack.pop()._next:
-            if edge:
-                child = edge[0]
-                if child in dependencies:
-                    dependencies[child] += 1
-                else:
-                    dependencies[child] = 1
-                    stack.append(child)
+    dependencies = _count_dependencies([node for node, _, _ in roots])
 
     # 2. Visit each node once all its gradient has arrived, the newest first.
     pending: dict[Node, list] = {}
     for node, nr, grad in roots:
-        _add(pending, node, nr, grad)
-    order = itertools.count()  # breaks ties between leaves, which share the top priority
+        slots = pending.setdefault(node, [None] * node._num_outputs)
+        slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+    # Leaves are ready at once (their nodes only store the gradient); the other nodes wait in
+    # a heap ordered by creation, newest first.
     ready = [
-        (-node._sequence_nr, next(order), node) for node in dependencies if not dependencies[node]
+        (-n._sequence_nr, n)
+        for n in dependencies
+        if not dependencies[n] and type(n) is not AccumulateGrad
     ]
+    leaves = [n for n in dependencies if not dependencies[n] and type(n) is AccumulateGrad]
     heapq.heapify(ready)
     previous_mode = _GradMode.enabled
     _GradMode.enabled = create_graph  # record the backward ops only for higher derivatives
     try:
-        while ready:
-            node = heapq.heappop(ready)[2]
-            grads = pending.pop(node, None)
-            input_grads: Sequence[Tensor | None] = ()
-            if grads is not None:  # else no gradient reached it: its inputs get none either
-                grads = node._receive(grads)
-                if capture is not None:
-                    for nr, g in enumerate(grads):
-                        if (node, nr) in capture:
-                            capture[node, nr] = g
-                if capture is None or type(node) is not AccumulateGrad:
-                    input_grads = node._run_backward(grads)
-                    if not retain_graph:
-                        node._saved = None  # free what forward saved for this backward
+        while ready or leaves:
+            node = leaves.pop() if leaves else heapq.heappop(ready)[1]
+            grads = pending.pop(node, None)  # None: no gradient reached it, none goes on
+            input_grads = () if grads is None else _run_node(node, grads, retain_graph, capture)
             for i, edge in enumerate(node._next):
                 if not edge:  # no gradient needed, or not a tensor argument
                     continue
@@ -85,22 +64,53 @@ def _execute(
                     # 3. The gradient must arrive in its input's shape and dtype.
                     if g._array.shape != shape:
                         g = _sum_to(g, shape, node, i)
-                    if g._array.dtype != dtype:
+                    if g._array.dtype is not dtype:  # NumPy's dtypes are shared objects
                         g = g.to(dtype)
-                    _add(pending, child, nr, g)
+                    slots = pending.get(child)
+                    if slots is None:  # the first gradient for this node
+                        pending[child] = slots = [None] * child._num_outputs
+                    # Gradients that reach the same output along several paths add up (fan-out).
+                    slots[nr] = g if slots[nr] is None else slots[nr] + g
                 dependencies[child] -= 1
                 if not dependencies[child]:
-                    heapq.heappush(ready, (-child._sequence_nr, next(order), child))
+                    if type(child) is AccumulateGrad:
+                        leaves.append(child)
+                    else:
+                        heapq.heappush(ready, (-child._sequence_nr, child))
     finally:
         _GradMode.enabled = previous_mode
 
 
-def _add(pending: dict[Node, list], node: Node, nr: int, grad: Tensor) -> None:
-    """Sum gradients that reach the same output of a node along different paths (fan-out)."""
-    slots = pending.get(node)
-    if slots is None:
-        slots = pending[node] = [None] * node._num_outputs
-    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+def _run_node(node: Node, grads: list, retain_graph: bool, capture: dict | None) -> Sequence:
+    """Hooks, then the node's backward (in ``autograd.grad``, leaves only report what came)."""
+    if node._pre_hooks or node._retained:
+        grads = node._receive(grads)
+    if capture is not None:
+        for nr, g in enumerate(grads):
+            if (node, nr) in capture:
+                capture[node, nr] = g
+        if type(node) is AccumulateGrad:
+            return ()
+    input_grads = node._run_backward(grads)
+    if not retain_graph:
+        node._saved = None  # free what forward saved for this backward
+    return input_grads
+
+
+def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
+    """1. For every node reachable from ``roots``, how many edges lead into it."""
+    dependencies = dict.fromkeys(roots, 0)
+    stack = list(dependencies)
+    while stack:
+        for edge in stack.pop()._next:
+            if edge:
+                child = edge[0]
+                if child in dependencies:
+                    dependencies[child] += 1
+                else:
+                    dependencies[child] = 1
+                    stack.append(child)
+    return dependencies
 
 
 class SumToSize(Function):
@@ -142,6 +152,9 @@ def _as_list(x: Any) -> list:
 
 def _roots(outputs: list[Tensor], grad_outputs: list[Any]) -> list[tuple[Node, int, Tensor]]:
     """Pair each output's node with its starting gradient (1 for a scalar), checking shapes."""
+    for grad in grad_outputs:
+        if grad is not None and not isinstance(grad, Tensor):
+            raise TypeError(msg.gradient_not_tensor(type(grad).__name__))
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(msg.gradient_count(len(grad_outputs), len(outputs)))
     roots = []
@@ -152,11 +165,9 @@ def _roots(outputs: list[Tensor], grad_outputs: list[Any]) -> list[tuple[Node, i
             if out._array.size != 1:
                 raise RuntimeError(msg.non_scalar_backward(out._array.shape))
             grad = _make(np.ones_like(out._array))
-        elif not isinstance(grad, Tensor):
-            raise TypeError(msg.gradient_not_tensor(i, type(grad).__name__))
         elif grad._array.shape != out._array.shape:
             raise RuntimeError(msg.gradient_shape(i, repr(Size(grad.shape)), repr(Size(out.shape))))
-        elif grad._array.dtype != out._array.dtype:
+        elif grad._array.dtype is not out._array.dtype:
             grad = grad.to(out._array.dtype)
         roots.append((_edge_node(out), out._output_nr, grad))
     return roots

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -93,7 +92,8 @@ class Function(Node):
     """Base class of every differentiable operation, built-in or written by a student."""
 
     node_name: str | None = None  # PyTorch's name for the node, e.g. "MulBackward0"
-    saved_names: tuple[str, ...] = ()  # what ctx._saved_<name> returns, in save order
+    saved_names: tuple[str, ...] = ()  # ctx._saved_<name>: the saved tensors, in save order
+    saved_values: tuple[str, ...] = ()  # ctx._saved_<name>: other values kept on ctx
     forward_on_arrays = False  # built-in ops: forward computes with NumPy arrays
 
     _saved: tuple | None = ()  # what save_for_backward kept; None once the graph is freed
@@ -128,7 +128,16 @@ class Function(Node):
         """The saved values, refused if the graph was freed or one was changed in place."""
         if self._saved is None:
             raise RuntimeError(msg.freed_graph())
-        return tuple(_unpack(entry, self) for entry in self._saved)
+        tensors = []
+        for entry in self._saved:
+            if type(entry) is tuple:  # an input (or a constant) and its version when saved
+                t, version = entry
+                if t._version_counter[0] != version:
+                    raise RuntimeError(_stale(t._array, t._version_counter[0], version, t.grad_fn))
+                tensors.append(t)
+            else:
+                tensors.append(entry if entry is None else entry.unpack(self))
+        return tuple(tensors)
 
     def mark_dirty(self, *tensors: Tensor) -> None:
         """Tell autograd that forward changed these inputs in place (and returns them)."""
@@ -145,15 +154,14 @@ class Function(Node):
     def name(self) -> str:
         return self.node_name or f"{type(self).__name__}Backward"
 
-    def __getattr__(self, name: str) -> Any:
-        """PyTorch's ``grad_fn._saved_self``, ``_saved_result``, ``_saved_exponent`` ..."""
-        if name.startswith("_saved_"):
-            key = name[len("_saved_") :]
-            if key in self.saved_names:
-                return self.saved_tensors[self.saved_names.index(key)]
-            if key in self.__dict__:
-                return self.__dict__[key]
-        raise AttributeError(f"'{self.name()}' object has no attribute '{name}'")
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give the node PyTorch's ``_saved_self``, ``_saved_result``, ``_saved_dim`` ...: one
+        property per saved tensor (``saved_names``) and per saved value (``saved_values``)."""
+        super().__init_subclass__(**kwargs)
+        for i, name in enumerate(cls.__dict__.get("saved_names", ())):
+            setattr(cls, f"_saved_{name}", property(lambda self, i=i: self.saved_tensors[i]))
+        for name in cls.__dict__.get("saved_values", ()):
+            setattr(cls, f"_saved_{name}", property(lambda self, name=name: self.__dict__[name]))
 
     # ---- building the graph -------------------------------------------------------------
     @classmethod
@@ -161,13 +169,24 @@ class Function(Node):
         """Run ``forward`` and, if any input requires grad, record this call in the graph."""
         node = object.__new__(cls)
         grad_enabled = _GradMode.enabled
-        needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-        recording = grad_enabled and True in needs
-        node.needs_input_grad = needs if recording else (False,) * len(args)
+        if grad_enabled:
+            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+            recording = True in needs
+        else:  # under no_grad (and in every backward pass) nothing is recorded
+            needs, recording = (False,) * len(args), False
+        node.needs_input_grad = needs
         _GradMode.enabled = False  # forward's own operations are not recorded
         try:
-            if cls.forward_on_arrays:
-                outputs = node._forward_arrays(args)
+            if cls.forward_on_arrays:  # built-in ops: NumPy arrays in, one array out
+                arrays = [a._array if isinstance(a, Tensor) else a for a in args]
+                try:
+                    result = cls.forward(node, *arrays)
+                except ValueError as err:  # NumPy's complaint, in PyTorch's words
+                    raise RuntimeError(cls.explain(args, err)) from err
+                out = _make(result if type(result) is np.ndarray else np.asarray(result))
+                outputs = (out,)
+                if node._saved:  # saved arrays are the inputs' or the output's: keep those
+                    node._saved = _pack_arrays(node._saved, args, arrays, out, result)
             else:
                 outputs = node._forward_tensors(args)
         finally:
@@ -177,18 +196,6 @@ class Function(Node):
         return outputs[0] if node._num_outputs == 1 and not node._returns_tuple else outputs
 
     _returns_tuple = False
-
-    def _forward_arrays(self, args: tuple) -> tuple[Tensor]:
-        """Built-in ops: NumPy in, NumPy out; NumPy's complaints are put in PyTorch's words."""
-        arrays = [a._array if isinstance(a, Tensor) else a for a in args]
-        try:
-            result = self.forward(self, *arrays)
-        except ValueError as err:
-            raise RuntimeError(self.explain(args, err)) from err
-        out = _make(result if type(result) is np.ndarray else np.asarray(result))
-        if self._saved:  # saved arrays are the inputs' or the output's: save those tensors
-            self._saved = tuple(_pack(v, args, (out,), result) for v in self._saved)
-        return (out,)
 
     def _forward_tensors(self, args: tuple) -> tuple:
         """Functions written by users: tensors in, tensors out, as in PyTorch."""
@@ -207,7 +214,7 @@ class Function(Node):
             t._version_counter[0] += 1
         if self._saved:
             tensors = tuple(o for o in outputs if isinstance(o, Tensor))
-            self._saved = tuple(_pack(v, args, tensors) for v in self._saved)
+            self._saved = tuple(_pack(v, tensors) for v in self._saved)
         return outputs
 
     def _own_output(self, o: Any, args: tuple) -> Any:
@@ -228,13 +235,22 @@ class Function(Node):
         # An edge is (node, output_nr, shape, dtype): where the gradient goes, and the shape
         # and dtype it must arrive in (the engine reduces broadcast gradients to that shape).
         self._next = [
-            (_edge_node(a), a._output_nr, a._array.shape, a._array.dtype)
+            (
+                a.grad_fn if a.grad_fn is not None and a._view is None else _edge_node(a),
+                a._output_nr,
+                a._array.shape,
+                a._array.dtype,
+            )
             if need
             else (None if isinstance(a, Tensor) else False)
             for a, need in zip(args, self.needs_input_grad)
         ]
-        if self._num_outputs > 1:
-            self._output_meta = [(o._array.shape, o._array.dtype) for o in outputs]
+        if self._num_outputs == 1 and not (self._dirty or self._non_differentiable):
+            out = outputs[0]  # every built-in op: one output, nothing special about it
+            if out._array.dtype.kind == "f":
+                out._requires_grad, out.grad_fn = True, self
+            return
+        self._output_meta = [(o._array.shape, o._array.dtype) for o in outputs]
         for nr, out in enumerate(outputs):
             if not isinstance(out, Tensor) or out._array.dtype.kind != "f":
                 continue
@@ -287,8 +303,6 @@ class Function(Node):
 class AccumulateGrad(Node):
     """The node at a leaf that requires grad: adds the incoming gradient into ``.grad``."""
 
-    _sequence_nr = math.inf  # run as soon as its gradient is complete
-
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
 
@@ -302,7 +316,7 @@ class AccumulateGrad(Node):
             raise RuntimeError(
                 msg.invalid_gradient("AccumulateGrad", 0, grad._array.shape, var._array.shape)
             )
-        if grad._array.dtype != var._array.dtype:
+        if grad._array.dtype is not var._array.dtype:
             grad = _make(grad._array.astype(var._array.dtype))
         if _GradMode.enabled:  # create_graph: the gradient keeps its own history
             var._grad = grad if var._grad is None else var._grad + grad
@@ -339,40 +353,47 @@ class _SavedOutput:
         self.array, self.counter, self.output_nr = output._array, output._version_counter, output_nr
         self.version = self.counter[0]
 
+    def unpack(self, node: Function) -> Tensor:
+        """The output again, as a tensor of ``node`` (checked against its saved version)."""
+        if self.counter[0] != self.version:
+            raise RuntimeError(_stale(self.array, self.counter[0], self.version, node))
+        t = _make(self.array, True, node)
+        t._version_counter, t._output_nr = self.counter, self.output_nr
+        return t
 
-def _pack(value: Any, args: tuple, outputs: tuple, raw: Any = None) -> Any:
-    """What to keep for a saved value: an output (``raw`` is the array forward returned), an
-    input with its version, or a constant."""
+
+def _pack(value: Any, outputs: tuple) -> Any:
+    """What to keep for a value a user Function saved: an output, or a tensor and its version."""
     for nr, out in enumerate(outputs):
-        if value is out or value is out._array or (value is raw and raw is not None):
+        if value is out:
             return _SavedOutput(out, nr)
-    if isinstance(value, np.ndarray):
-        found = [a for a in args if isinstance(a, Tensor) and a._array is value]
-        value = found[0] if found else _make(value)
     if isinstance(value, Tensor):
         return value, value._version_counter[0]
     return value
 
 
-def _unpack(entry: Any, node: Function) -> Any:
-    """A saved value, checked against the version it had when it was saved."""
-    if type(entry) is _SavedOutput:
-        if entry.counter[0] != entry.version:
-            raise RuntimeError(_stale(entry.array, entry.counter[0], entry.version, node.name()))
-        t = _make(entry.array, True, node)
-        t._version_counter, t._output_nr = entry.counter, entry.output_nr
-        return t
-    if type(entry) is tuple:
-        t, version = entry
-        if t._version_counter[0] != version:
-            producer = t.grad_fn.name() if t.grad_fn is not None else None
-            raise RuntimeError(_stale(t._array, t._version_counter[0], version, producer))
-        return t
-    return entry
+def _pack_arrays(values: tuple, args: tuple, arrays: list, out: Tensor, raw: Any) -> tuple:
+    """What to keep for arrays a built-in op saved: the input tensor holding that array, with
+    its version, or the output (``raw`` is what forward returned); else a constant. Ops save
+    their inputs in order, so each value is first compared with the input in its place."""
+    packed = []
+    for i, value in enumerate(values):
+        if i < len(arrays) and value is arrays[i] and isinstance(args[i], Tensor):
+            packed.append((args[i], args[i]._version_counter[0]))
+        elif value is None:
+            packed.append(None)
+        elif value is raw or value is out._array:
+            packed.append(_SavedOutput(out, 0))
+        else:  # an index tensor, another input, or a constant made in forward
+            owner = next((a for a in args if isinstance(a, Tensor) and a._array is value), value)
+            owner = owner if isinstance(owner, Tensor) else _make(np.asarray(owner))
+            packed.append((owner, owner._version_counter[0]))
+    return tuple(packed)
 
 
-def _stale(array: np.ndarray, now: int, saved: int, producer: str | None) -> str:
-    return msg.saved_tensor_modified(array.dtype.name, array.shape, producer, now, saved)
+def _stale(array: np.ndarray, now: int, saved: int, producer: Node | None) -> str:
+    name = producer.name() if producer is not None else None
+    return msg.saved_tensor_modified(array.dtype.name, array.shape, name, now, saved)
 
 
 def once_differentiable(backward: Callable) -> Callable:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._args import floating, operands
+from .._args import as_tensor, floating, operands
 from ..autograd.function import Function
 from ..tensor import Tensor, tensor_method
 
@@ -145,11 +145,14 @@ class PowScalar(Op):
 
     node_name = "PowBackward0"
     saved_names = ("self",)
+    saved_values = ("exponent",)
 
     @staticmethod
     def forward(ctx, x, exponent):
         ctx.save_for_backward(x)
         ctx.exponent = exponent
+        if type(exponent) is int and exponent >= 0:  # x**2 cannot divide by 0: no errstate
+            return x**exponent
         with np.errstate(**_QUIET):
             return x**exponent
 
@@ -157,7 +160,9 @@ class PowScalar(Op):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         c = ctx.exponent
-        return (grad * 0 if c == 0 else grad * c * x ** (c - 1)), None
+        if c == 0:
+            return grad * 0, None
+        return grad * c * (x if c == 2 else x ** (c - 1)), None
 
 
 class Pow(Op):
@@ -227,9 +232,8 @@ def sub(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
 
 @tensor_method("__rsub__")
 def _rsub(self: Tensor, other: Any) -> Tensor:
-    if isinstance(other, Tensor | np.ndarray | list | tuple):
-        a, b = operands(other, self)
-        return Sub.apply(a, b)
+    if not isinstance(other, int | float):  # an array on the left: an ordinary subtraction
+        return Sub.apply(*operands(as_tensor(other), self))
     x, number = operands(self, other)
     return Rsub.apply(x, number._array)
 

@@ -181,6 +181,7 @@ class Clamp(Op):
 
     node_name = "ClampBackward1"
     saved_names = ("self",)
+    saved_values = ("min", "max")
 
     @staticmethod
     def forward(ctx, x, low, high):
@@ -212,7 +213,8 @@ class MaskGrad(Op):
     @staticmethod
     def forward(ctx, g, mask):
         ctx.mask = mask
-        out = g * mask  # multiplying by a bool mask is several times faster than np.where
+        with np.errstate(invalid="ignore"):
+            out = g * mask  # multiplying by a bool mask is several times faster than np.where
         if not np.isfinite(g).all():
             out[~mask] = 0  # inf * 0 would be nan
         return out

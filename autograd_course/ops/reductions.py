@@ -52,6 +52,7 @@ class SumDim(Op):
     """Sum over ``dim``: each element gets the gradient of the sum it went into."""
 
     node_name = "SumBackward1"
+    saved_values = ("dim", "keepdim")
 
     @staticmethod
     def forward(ctx, x, dim, keepdim):
@@ -82,6 +83,7 @@ class MeanDim(Op):
     """Mean over ``dim``: 1/n of the gradient to each of the n elements averaged."""
 
     node_name = "MeanBackward1"
+    saved_values = ("dim", "keepdim")
 
     @staticmethod
     def forward(ctx, x, dim, keepdim):
@@ -124,6 +126,7 @@ class MaxDim(Op):
     """max along a dim: the gradient goes to the (first) index that was selected."""
 
     node_name = "MaxBackward0"
+    saved_values = ("dim", "keepdim")
     pick = staticmethod(np.argmax)
 
     @classmethod
@@ -151,6 +154,7 @@ class Softmax(Op):
 
     node_name = "SoftmaxBackward0"
     saved_names = ("result",)
+    saved_values = ("dim",)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -175,6 +179,7 @@ class LogSoftmax(Op):
 
     node_name = "LogSoftmaxBackward0"
     saved_names = ("result",)
+    saved_values = ("dim",)
 
     @staticmethod
     def forward(ctx, x, dim):
