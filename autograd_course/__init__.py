@@ -1,10 +1,13 @@
 """autograd_course: a small NumPy autograd engine with PyTorch's API, and the course around it.
 
 ``import autograd_course as ac`` gives the ``torch``-like namespace: ``ac.tensor``,
-``ac.no_grad``, ``ac.nn``, ``ac.optim``... The engine is in ``tensor.py`` (the data),
-``ops.py`` (every operation's forward and backward) and ``autograd/`` (graph and backward).
+``ac.no_grad``, ``ac.nn``, ``ac.optim``... The engine, in reading order:
+``autograd/function.py`` (the graph node), ``autograd/engine.py`` (the backward walk),
+``tensor.py`` (the Tensor's autograd part) and ``ops/arithmetic.py`` (the arithmetic ops);
+then the other families in ``ops/``.
 """
 
+from . import ops  # noqa: I001 - gives Tensor its operations; everything below builds on them
 from . import autograd, nn, optim, utils
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
@@ -28,50 +31,26 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
-from .dtypes import double, dtype, float16, float32, float64, int32, int64, long
-from .dtypes import float as float  # noqa: A004
-from .functions import (
-    abs,
-    add,
-    argmax,
-    argmin,
-    cat,
-    clamp,
-    clip,
-    concat,
-    cos,
-    div,
-    exp,
-    flatten,
-    log,
-    log_softmax,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    mm,
-    mul,
-    neg,
-    permute,
-    pow,
-    relu,
-    reshape,
-    sigmoid,
-    sin,
-    softmax,
-    sqrt,
-    square,
-    squeeze,
-    stack,
-    sub,
-    sum,
-    tanh,
-    transpose,
-    unsqueeze,
-    where,
+from .dtypes import (
+    double,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
 )
+from .dtypes import float as float  # noqa: A004
+from .dtypes import int as int  # noqa: A004
+from .functions import *  # noqa: F403 - exp, sum, cat, where ... as torch.* has them
 from .tensor import Size, Tensor
 
 __version__ = "0.1.0"

@@ -13,7 +13,10 @@ import numpy as np
 
 from . import dtypes as _dt
 from . import random as _random
-from .tensor import _DEFAULT_FLOAT, _INT, Tensor, _default_array, _make, _shape_arg, _unwrap
+from ._args import data_array as _default_array
+from ._args import shape_arg as _shape_arg
+from ._args import unwrap as _unwrap
+from .tensor import Tensor, _make
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -45,7 +48,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def _filled(fill: Callable, shape: Sequence[Any], dtype: Any, requires_grad: bool) -> Tensor:
-    np_dtype = _DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
+    np_dtype = _dt.default_float() if dtype is None else _dt.to_numpy_dtype(dtype)
     t = _make(fill(_shape_arg(shape), np_dtype))
     if requires_grad:
         t.requires_grad = True
@@ -96,7 +99,7 @@ def arange(
 def linspace(
     start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    np_dtype = _DEFAULT_FLOAT if dtype is None else _dt.to_numpy_dtype(dtype)
+    np_dtype = _dt.default_float() if dtype is None else _dt.to_numpy_dtype(dtype)
     return tensor(np.linspace(start, end, steps, dtype=np_dtype), requires_grad=requires_grad)
 
 
@@ -122,11 +125,11 @@ def randint(
     if high is None:
         low, high = 0, low
     values = _random.generator().integers(low, high, size=tuple(size))
-    return tensor(np.asarray(values, dtype=_INT), dtype=dtype)
+    return tensor(np.asarray(values, dtype=_dt.INT64), dtype=dtype)
 
 
 def randperm(n: int) -> Tensor:
-    return _make(_random.generator().permutation(n).astype(_INT))
+    return _make(_random.generator().permutation(n).astype(_dt.INT64))
 
 
 def manual_seed(seed: int) -> np.random.Generator:

@@ -1,12 +1,13 @@
 """``autograd_course.autograd``: PyTorch's ``torch.autograd`` subset.
 
-Read in this order: ``function.py`` (how an operation records itself), ``engine.py`` (the
-backward pass), ``grad_mode.py`` (``no_grad``), ``gradcheck.py`` (checking gradients).
+The engine's reading order starts here: ``function.py`` (the graph node), ``engine.py`` (the
+backward walk), then ``../tensor.py`` and ``../ops/arithmetic.py``. Beside them:
+``grad_mode.py`` (``no_grad``) and ``gradcheck.py`` (checking gradients).
 """
 
+from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .engine import backward, grad
-from .function import Function
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .function import Function, once_differentiable
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
+    "once_differentiable",
     "set_grad_enabled",
 ]

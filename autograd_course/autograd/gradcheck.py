@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from ..grad_mode import no_grad
 from ..tensor import Tensor, _make
 from .engine import grad
-from .grad_mode import no_grad
 
 
 class GradcheckError(RuntimeError):

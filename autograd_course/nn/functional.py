@@ -17,38 +17,33 @@ import warnings
 import numpy as np
 
 from .. import random as _random
+from .._args import operands
 from ..autograd.function import Function
 from ..creation import from_numpy
+from ..ops.arithmetic import Op
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _values(t: Tensor | None) -> np.ndarray | None:
-    """A tensor's values as a NumPy array (shared, not copied) for a forward computation."""
-    return None if t is None else t.detach().numpy()
-
-
 # ----- layers ----------------------------------------------------------------------------
 
 
-class LinearFunction(Function):
+class LinearFunction(Op):
     """y = x Wᵀ + b, for x of shape (..., in_features) and W of shape (out_features, in).
 
     With G = dL/dy and the samples as rows: dL/dx = G W, dL/dW = Gᵀ x, dL/db = G summed over
     the samples (b was added to every row, so every row's gradient reaches it).
     """
 
-    _node_name = "AddmmBackward0"
+    node_name = "AddmmBackward0"
 
     @staticmethod
     def forward(ctx: Function, input: Tensor, weight: Tensor, bias: Tensor | None) -> np.ndarray:
         ctx.save_for_backward(input, weight)
-        if bias is None:
-            ctx._node_name = "MmBackward0"
-        output = _values(input) @ _values(weight).T
+        output = input @ weight.T
         if bias is not None:
-            output += _values(bias)  # output is a new array: adding in place is safe
+            output += bias  # output is a new array: adding in place is safe
         return output
 
     @staticmethod
@@ -66,7 +61,7 @@ class LinearFunction(Function):
         return grad_input, grad_weight, grad_bias
 
     @classmethod
-    def _shape_error(cls, args: tuple, err: ValueError) -> str:
+    def explain(cls, args: tuple, err: ValueError) -> str:
         input, weight = args[0], args[1]
         rows = math.prod(input.shape[:-1])
         return (
@@ -74,6 +69,12 @@ class LinearFunction(Function):
             f"{weight.shape[1]}x{weight.shape[0]}): the input's last size must be the layer's "
             f"in_features ({weight.shape[1]})"
         )
+
+
+class LinearNoBias(LinearFunction):
+    """y = x Wᵀ, without a bias: PyTorch's node is then a plain matrix product."""
+
+    node_name = "MmBackward0"
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -92,7 +93,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"{weight.dtype.name} (convert the input, e.g. x.float() or "
             "autograd_course.tensor(data, dtype=autograd_course.float32))"
         )
-    return LinearFunction.apply(input, weight, bias)
+    return (LinearFunction if bias is not None else LinearNoBias).apply(input, weight, bias)
 
 
 def relu(input: Tensor) -> Tensor:
@@ -136,7 +137,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     keep = _random.generator().random(tuple(input.shape)) >= p  # True with probability 1 - p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return input * from_numpy((keep * scale).astype(_values(input).dtype))
+    return input * from_numpy((keep * scale).astype(input._array.dtype))
 
 
 # ----- losses: shared checks ------------------------------------------------------------------
@@ -199,16 +200,16 @@ def _weighted(values: np.ndarray, weight: np.ndarray | None, shape: tuple[int, .
 # ----- mean squared error and L1 -------------------------------------------------------------
 
 
-class MSELossFunction(Function):
+class MSELossFunction(Op):
     """(x - y)² per element, then reduced; d/dx = 2 (x - y), d/dy = -2 (x - y)."""
 
-    _node_name = "MseLossBackward0"
+    node_name = "MseLossBackward0"
 
     @staticmethod
     def forward(ctx: Function, input: Tensor, target: Tensor, reduction: str) -> np.ndarray:
         ctx.save_for_backward(input, target)
         ctx.reduction = reduction
-        diff = _values(input) - _values(target)
+        diff = input - target
         ctx.count = diff.size
         return _reduce_values(diff * diff, reduction)
 
@@ -217,9 +218,9 @@ class MSELossFunction(Function):
         input, target = ctx.saved_tensors
         need_input, need_target, _ = ctx.needs_input_grad
         grad_diff = (input - target) * (2 * _spread(grad, ctx.reduction, ctx.count))
-        # Shapes may differ (with a warning): reduce each gradient back to its input's shape.
-        grad_input = grad_diff.sum_to_size(input.shape) if need_input else None
-        grad_target = -grad_diff.sum_to_size(target.shape) if need_target else None
+        # Shapes may differ (with a warning): the engine sums each back to its input's shape.
+        grad_input = grad_diff if need_input else None
+        grad_target = -grad_diff if need_target else None
         return grad_input, grad_target, None
 
 
@@ -227,7 +228,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error: mean((input - target)^2)."""
     _check_reduction(reduction)
     _warn_if_sizes_differ(input, target)
-    return MSELossFunction.apply(input, target, reduction)
+    return MSELossFunction.apply(*operands(input, target), reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -249,7 +250,7 @@ def _clamped_log(values: np.ndarray) -> np.ndarray:
         return np.maximum(np.log(values), -100)
 
 
-class BinaryCrossEntropyFunction(Function):
+class BinaryCrossEntropyFunction(Op):
     """-(y log p + (1 - y) log(1 - p)) per element, each log clamped at -100, then reduced.
 
     d/dp = (p - y) / (p (1 - p)), with the denominator kept >= 1e-12 so that it stays finite
@@ -258,17 +259,17 @@ class BinaryCrossEntropyFunction(Function):
     derivative 1/p is inf, and 0 * inf = nan.
     """
 
-    _node_name = "BinaryCrossEntropyBackward0"
+    node_name = "BinaryCrossEntropyBackward0"
 
     @staticmethod
     def forward(ctx: Function, p: Tensor, y: Tensor, weight: Tensor | None, reduction: str):
-        pv, yv = _values(p), _values(y)
+        pv, yv = p, y
         if ((pv < 0) | (pv > 1)).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
         ctx.save_for_backward(p, y, weight)
         ctx.reduction, ctx.count = reduction, pv.size
         loss = -(yv * _clamped_log(pv) + (1 - yv) * _clamped_log(1 - pv))
-        return _reduce_values(_weighted(loss, _values(weight), pv.shape), reduction)
+        return _reduce_values(_weighted(loss, weight, pv.shape), reduction)
 
     @staticmethod
     def backward(ctx: Function, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -299,7 +300,7 @@ def binary_cross_entropy(
     return BinaryCrossEntropyFunction.apply(input, target, weight, reduction)
 
 
-class BinaryCrossEntropyWithLogitsFunction(Function):
+class BinaryCrossEntropyWithLogitsFunction(Op):
     """Binary cross entropy of sigmoid(x), computed without ever forming sigmoid(x).
 
     With s(x) = log(1 + exp(-x)) = -log(sigmoid(x)), the loss per element is
@@ -309,20 +310,20 @@ class BinaryCrossEntropyWithLogitsFunction(Function):
     (pos_weight y + 1 - y) sigmoid(x) - pos_weight y; d/dy = -x + (pos_weight - 1) s(x).
     """
 
-    _node_name = "BinaryCrossEntropyWithLogitsBackward0"
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
 
     @staticmethod
     def forward(ctx, x: Tensor, y: Tensor, weight: Tensor | None, pos_weight, reduction: str):
         ctx.save_for_backward(x, y, weight, pos_weight)
         ctx.reduction = reduction
-        xv, yv, pw = _values(x), _values(y), _values(pos_weight)
+        xv, yv, pw = x, y, pos_weight
         ctx.count = xv.size
         s = np.logaddexp(0, -xv)
         if pw is None:
             loss = (1 - yv) * xv + s
         else:
             loss = (1 - yv) * xv + (1 + (pw - 1) * yv) * s
-        return _reduce_values(_weighted(loss, _values(weight), xv.shape), reduction)
+        return _reduce_values(_weighted(loss, weight, xv.shape), reduction)
 
     @staticmethod
     def backward(ctx: Function, grad: Tensor) -> tuple[Tensor | None, ...]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from ..autograd.grad_mode import no_grad
+from ..grad_mode import no_grad
 from ..tensor import Tensor
 
 _LINEAR_GAINS = (

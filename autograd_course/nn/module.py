@@ -6,7 +6,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..autograd.grad_mode import no_grad
+from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Parameter
 

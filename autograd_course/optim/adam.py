@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
 from ..creation import from_numpy, zeros_like
+from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .optimizer import Optimizer
 

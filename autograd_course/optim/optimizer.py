@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..autograd.grad_mode import enable_grad
+from ..grad_mode import enable_grad
 from ..nn.module import _zero_grad
 from ..tensor import Tensor
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..autograd.grad_mode import no_grad
+from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
