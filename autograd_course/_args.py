@@ -23,6 +23,8 @@ def unwrap(value: Any) -> Any:
 def data_array(data: Any) -> np.ndarray:
     """PyTorch's inference for ``tensor(data)``: Python floats -> the default float dtype,
     ints -> int64, bools stay bool, NumPy arrays keep their dtype (always a copy)."""
+    if type(data) is float:  # the common case (tensor(0.5)), decided at once
+        return np.array(data, dtype=_dt.default_float())
     if isinstance(data, np.ndarray):
         return data.copy()
     if isinstance(data, Tensor):

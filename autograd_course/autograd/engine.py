@@ -71,8 +71,9 @@ def _execute(
                         pending[child] = slots = [None] * child._num_outputs
                     # Gradients that reach the same output along several paths add up (fan-out).
                     slots[nr] = g if slots[nr] is None else slots[nr] + g
-                dependencies[child] -= 1
-                if not dependencies[child]:
+                left = dependencies[child] - 1
+                dependencies[child] = left
+                if not left:
                     if type(child) is AccumulateGrad:
                         leaves.append(child)
                     else:

@@ -377,8 +377,9 @@ def _pack_arrays(values: tuple, args: tuple, arrays: list, out: Tensor, raw: Any
     its version, or the output (``raw`` is what forward returned); else a constant. Ops save
     their inputs in order, so each value is first compared with the input in its place."""
     packed = []
+    n = len(arrays)
     for i, value in enumerate(values):
-        if i < len(arrays) and value is arrays[i] and isinstance(args[i], Tensor):
+        if i < n and value is arrays[i] and value is not args[i]:  # the array of input i
             packed.append((args[i], args[i]._version_counter[0]))
         elif value is None:
             packed.append(None)
