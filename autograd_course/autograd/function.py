@@ -170,7 +170,10 @@ class Function(Node):
         node = object.__new__(cls)
         grad_enabled = _GradMode.enabled
         if grad_enabled:
-            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+            flags = []  # (loops here and below rather than comprehensions: no extra frame)
+            for a in args:
+                flags.append(isinstance(a, Tensor) and a._requires_grad)
+            needs = tuple(flags)
             recording = True in needs
         else:  # under no_grad (and in every backward pass) nothing is recorded
             needs, recording = (False,) * len(args), False
@@ -178,7 +181,9 @@ class Function(Node):
         _GradMode.enabled = False  # forward's own operations are not recorded
         try:
             if cls.forward_on_arrays:  # built-in ops: NumPy arrays in, one array out
-                arrays = [a._array if isinstance(a, Tensor) else a for a in args]
+                arrays = []
+                for a in args:
+                    arrays.append(a._array if isinstance(a, Tensor) else a)
                 try:
                     result = cls.forward(node, *arrays)
                 except ValueError as err:  # NumPy's complaint, in PyTorch's words
@@ -234,17 +239,13 @@ class Function(Node):
         self._sequence_nr = next(_sequence)
         # An edge is (node, output_nr, shape, dtype): where the gradient goes, and the shape
         # and dtype it must arrive in (the engine reduces broadcast gradients to that shape).
-        self._next = [
-            (
-                a.grad_fn if a.grad_fn is not None and a._view is None else _edge_node(a),
-                a._output_nr,
-                a._array.shape,
-                a._array.dtype,
-            )
-            if need
-            else (None if isinstance(a, Tensor) else False)
-            for a, need in zip(args, self.needs_input_grad)
-        ]
+        edges = self._next = []
+        for a, need in zip(args, self.needs_input_grad):
+            if not need:
+                edges.append(None if isinstance(a, Tensor) else False)
+                continue
+            node = a.grad_fn if a.grad_fn is not None and a._view is None else _edge_node(a)
+            edges.append((node, a._output_nr, a._array.shape, a._array.dtype))
         if self._num_outputs == 1 and not (self._dirty or self._non_differentiable):
             out = outputs[0]  # every built-in op: one output, nothing special about it
             if out._array.dtype.kind == "f":
