@@ -368,7 +368,7 @@ def binary_cross_entropy_with_logits(
 
 # ----- the rest of the functional API lives with its layers ----------------------------------
 # (each module below imports nothing from this one, so these imports close no cycle)
-from .activation import (  # noqa: E402
+from .activation import (  # noqa: E402, F401
     celu,
     elu,
     gelu,
@@ -388,11 +388,11 @@ from .activation import (  # noqa: E402
     tanhshrink,
     threshold,
 )
-from .classification import cross_entropy, nll_loss, one_hot  # noqa: E402
-from .conv import conv1d, conv2d, fold, pad, unfold  # noqa: E402
-from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d  # noqa: E402
-from .normalization import batch_norm, group_norm, layer_norm  # noqa: E402
-from .pooling import (  # noqa: E402
+from .classification import cross_entropy, nll_loss, one_hot  # noqa: E402, F401
+from .conv import conv1d, conv2d, fold, pad, unfold  # noqa: E402, F401
+from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d  # noqa: E402, F401
+from .normalization import batch_norm, group_norm, layer_norm  # noqa: E402, F401
+from .pooling import (  # noqa: E402, F401
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_max_pool2d,
@@ -401,4 +401,4 @@ from .pooling import (  # noqa: E402
     max_pool1d,
     max_pool2d,
 )
-from .sparse import embedding  # noqa: E402
+from .sparse import embedding  # noqa: E402, F401

@@ -354,7 +354,7 @@ class Module:
         keeping the same Parameter objects, so an optimizer made earlier still holds them."""
         for module in self.modules():
             for registry in (module._parameters, module._buffers):
-                for name, value in registry.items():
+                for value in registry.values():
                     if value is None:
                         continue
                     with no_grad():
