@@ -38,7 +38,7 @@ POOL_ORDER = (0, 1, 4, 5, 2, 3)
 def _pair(value: Any, n: int = 2) -> tuple[int, ...]:
     """An int or a sequence as an n-tuple of ints: 3 -> (3, 3)."""
     if isinstance(value, Sequence):
-        return tuple(int(v) for v in value)
+        return tuple(None if v is None else int(v) for v in value)
     return (int(value),) * n
 
 
@@ -170,7 +170,13 @@ def fold(
     dil, st = _pair(dilation), _pair(stride)
     oh = _out_size(h, kernel[0], st[0], dil[0], pads[0], pads[0])
     ow = _out_size(w, kernel[1], st[1], dil[1], pads[1], pads[1])
-    n, k, _ = input.shape
+    n, k, blocks = input.shape
+    if blocks != oh * ow:
+        raise RuntimeError(
+            f"Given output_size={(h, w)}, kernel_size={kernel}, dilation={dil}, padding={pads}, "
+            f"stride={st}, expected size of input's dimension 2 to match the calculated number "
+            f"of sliding blocks {oh} * {ow} = {oh * ow}, but got input.size(2)={blocks}."
+        )
     c = k // (kernel[0] * kernel[1])
     rows = input.transpose(1, 2).reshape(n, oh, ow, c, kernel[0], kernel[1])
     shape = (n, c, h + 2 * pads[0], w + 2 * pads[1])
