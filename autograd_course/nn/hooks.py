@@ -10,6 +10,7 @@ the hook may replace grad_input by returning new gradients.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -112,7 +113,14 @@ class BackwardHook:
             if result is not None:
                 grads = tuple(result) if isinstance(result, tuple | list) else (result,)
         self.grad_outputs = grads
-        if self.input_node is None:  # no input needs a gradient: PyTorch calls with Nones
+        if self.input_node is None and self.hooks:  # no input needs a gradient
+            warnings.warn(
+                "Full backward hook is firing when gradients are computed with respect to module "
+                "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/"
+                "main/generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook"
+                " for more details.",
+                stacklevel=2,
+            )
             for hook in self.hooks:
                 hook(self.module, (None,) * max(self.n_inputs, 1), grads)
         return grads
