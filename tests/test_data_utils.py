@@ -48,7 +48,11 @@ def test_random_split_partitions_and_repeats_with_the_seed():
     a2, _ = random_split(range(10), [7, 3])
     assert list(a2) == list(a)
     parts = random_split(range(11), [0.5, 0.3, 0.2])
-    assert [len(p) for p in parts] == [6, 3, 2]  # floor(5.5, 3.3, 2.2) = 5, 3, 2; 1 more to the first
+    assert [len(p) for p in parts] == [
+        6,
+        3,
+        2,
+    ]  # floor(5.5, 3.3, 2.2) = 5, 3, 2; 1 more to the first
     with pytest.raises(ValueError, match="Sum of input lengths does not equal the length"):
         random_split(range(10), [3, 3])
 
