@@ -576,7 +576,7 @@ def test_learning_pytorch_with_examples_custom_module(capsys):
     criterion = torch.nn.MSELoss(reduction="sum")
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-5)
     start = [float(p) for p in model.parameters()]
-    for t in range(300):
+    for _t in range(300):
         y_pred = model(x)
         loss = criterion(y_pred, y)
         optimizer.zero_grad()
