@@ -407,6 +407,167 @@ def chain_expected(data: dict) -> list[float]:
     return [value, value]
 
 
+# ----------------------------------------------------------------------------- LeNet on digits
+
+
+def lenet_data(size: dict) -> dict:
+    """scikit-learn's 8x8 digits (scaled to [0, 1]), initial weights, one shuffle per epoch."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    rng = np.random.default_rng(5)
+    n = size["n"]
+    x = (digits.images[:n] / 16.0).astype(F32)[:, None]  # (n, 1, 8, 8)
+    y = digits.target[:n].astype(np.int64)
+    weights = []
+    for shape in [(6, 1, 3, 3), (16, 6, 3, 3)]:  # Conv2d's init: U(+-1/sqrt(fan_in))
+        bound = 1.0 / np.sqrt(np.prod(shape[1:]))
+        weights.append((rng.uniform(-bound, bound, shape).astype(F32),
+                        rng.uniform(-bound, bound, shape[0]).astype(F32)))  # fmt: skip
+    weights += _mlp_init(rng, [64, 32, 10])
+    perms = np.stack([rng.permutation(n) for _ in range(size["epochs"])]).astype(np.int64)
+    return {"x": x, "y": y, "weights": weights, "perms": perms, "batch_size": 64, "lr": 0.05}
+
+
+def lenet_model(mod: Any) -> Any:
+    """conv 3x3 (1 -> 6), ReLU, 2x2 max-pool, conv 3x3 (6 -> 16), ReLU, max-pool, 64-32-10 MLP."""
+    nn = mod.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10),
+    )  # fmt: skip
+
+
+def lenet_framework(mod: Any, data: dict) -> Callable[[], list]:
+    """The LeNet above; ``CrossEntropyLoss``; ``optim.SGD(lr=0.05, momentum=0.9)``; batches of 64."""
+    x, y = mod.from_numpy(data["x"]), mod.from_numpy(data["y"])
+    perms = mod.from_numpy(data["perms"])
+    n, batch_size = len(data["x"]), data["batch_size"]
+    model = lenet_model(mod)
+    layers = [m for m in model.modules() if isinstance(m, mod.nn.Conv2d | mod.nn.Linear)]
+    with mod.no_grad():
+        for layer, (w, b) in zip(layers, data["weights"], strict=True):
+            layer.weight.copy_(mod.from_numpy(w))
+            layer.bias.copy_(mod.from_numpy(b))
+    loss_fn = mod.nn.CrossEntropyLoss()
+    optimizer = mod.optim.SGD(model.parameters(), lr=data["lr"], momentum=0.9)
+
+    def run() -> list:
+        for epoch in range(len(data["perms"])):
+            perm = perms[epoch]
+            for start in range(0, n, batch_size):
+                idx = perm[start : start + batch_size]
+                optimizer.zero_grad()
+                loss = loss_fn(model(x[idx]), y[idx])
+                loss.backward()
+                optimizer.step()
+        return [loss, *model.parameters()]
+
+    return run
+
+
+def _np_im2col(x: np.ndarray) -> np.ndarray:
+    """3x3 windows with padding 1, as rows (n * h * w, c * 9): one slice per kernel offset."""
+    n, c, h, w = x.shape
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    cols = np.empty((n, h, w, c, 3, 3), dtype=x.dtype)
+    for i in range(3):
+        for j in range(3):
+            cols[:, :, :, :, i, j] = padded[:, :, i : i + h, j : j + w].transpose(0, 2, 3, 1)
+    return cols.reshape(n * h * w, c * 9)
+
+
+def _np_col2im(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The adjoint of _np_im2col: every window's gradient added back onto its pixels."""
+    n, c, h, w = shape
+    cols = rows.reshape(n, h, w, c, 3, 3)
+    padded = np.zeros((n, c, h + 2, w + 2), dtype=rows.dtype)
+    for i in range(3):
+        for j in range(3):
+            padded[:, :, i : i + h, j : j + w] += cols[:, :, :, :, i, j].transpose(0, 3, 1, 2)
+    return padded[:, :, 1:-1, 1:-1]
+
+
+def _np_conv_relu_pool(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
+    """conv 3x3 (padding 1), ReLU, 2x2 max-pool; returns the output and what backward needs."""
+    n, _, h, wd = x.shape
+    rows = _np_im2col(x)
+    z = rows @ w.reshape(len(w), -1).T + b  # (n * h * w, out)
+    a = np.maximum(z, 0).reshape(n, h, wd, -1).transpose(0, 3, 1, 2)
+    windows = a.reshape(n, a.shape[1], h // 2, 2, wd // 2, 2).transpose(0, 1, 2, 4, 3, 5)
+    windows = windows.reshape(*windows.shape[:4], 4)
+    pick = windows.argmax(-1)  # the first maximum gets the gradient, as in the engine
+    out = np.take_along_axis(windows, pick[..., None], -1)[..., 0]
+    return out, (x.shape, rows, z, pick)
+
+
+def _np_conv_relu_pool_backward(grad: np.ndarray, w: np.ndarray, saved: tuple) -> tuple:
+    """Hand-derived backward of _np_conv_relu_pool: (d input, d weight, d bias)."""
+    shape, rows, z, pick = saved
+    n, c_out, hh, ww = grad.shape
+    windows = np.zeros((n, c_out, hh, ww, 4), dtype=grad.dtype)
+    np.put_along_axis(windows, pick[..., None], grad[..., None], -1)
+    da = windows.reshape(n, c_out, hh, ww, 2, 2).transpose(0, 1, 2, 4, 3, 5)
+    da = da.reshape(n, c_out, hh * 2, ww * 2).transpose(0, 2, 3, 1).reshape(-1, c_out)
+    dz = da * (z > 0)
+    dw = (dz.T @ rows).reshape(w.shape)
+    dx = _np_col2im(dz @ w.reshape(c_out, -1), shape)
+    return dx, dw, dz.sum(0)
+
+
+def lenet_numpy(data: dict) -> Callable[[], list]:
+    """The same LeNet in NumPy: im2col convolutions, hand-derived backward, SGD with momentum."""
+    params = _np_copy(data["weights"])
+    flat = [p for pair in params for p in pair]
+    buffers: list[np.ndarray | None] = [None] * len(flat)
+    x, y, perms, batch_size, lr = (
+        data["x"],
+        data["y"],
+        data["perms"],
+        data["batch_size"],
+        data["lr"],
+    )
+
+    def step(xb: np.ndarray, yb: np.ndarray) -> float:
+        (w1, b1), (w2, b2), (w3, b3), (w4, b4) = params
+        h1, s1 = _np_conv_relu_pool(xb, w1, b1)
+        h2, s2 = _np_conv_relu_pool(h1, w2, b2)
+        flat_h2 = h2.reshape(len(xb), -1)
+        h3 = np.maximum(flat_h2 @ w3.T + b3, 0)
+        z = h3 @ w4.T + b4
+        shifted = z - z.max(1, keepdims=True)
+        logp = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+        rows = np.arange(len(yb))
+        loss = float(-logp[rows, yb].mean())
+        dz = np.exp(logp)  # d(mean cross entropy)/dz = (softmax - one_hot) / batch
+        dz[rows, yb] -= 1
+        dz /= len(yb)
+        dh3 = (dz @ w4) * (h3 > 0)
+        dh2 = (dh3 @ w3).reshape(h2.shape)
+        dh1, dw2, db2 = _np_conv_relu_pool_backward(dh2, w2, s2)
+        _, dw1, db1 = _np_conv_relu_pool_backward(dh1, w1, s1)
+        grads = [dw1, db1, dw2, db2, dh3.T @ flat_h2, dh3.sum(0), dz.T @ h3, dz.sum(0)]
+        for k, (p, g) in enumerate(zip(flat, grads, strict=True)):
+            if buffers[k] is None:
+                buffers[k] = g.copy()  # PyTorch: the first buffer is the gradient itself
+            else:
+                buffers[k] *= 0.9
+                buffers[k] += g
+            p -= lr * buffers[k]
+        return loss
+
+    def run() -> list:
+        loss = float("nan")
+        for perm in perms:
+            for start in range(0, len(x), batch_size):
+                idx = perm[start : start + batch_size]
+                loss = step(x[idx], y[idx])
+        return [loss, *flat]
+
+    return run
+
+
 # ----------------------------------------------------------------------------- registry
 
 
@@ -468,6 +629,12 @@ WORKLOADS: dict[str, Workload] = {
              "tiny": {"sizes": [16, 32, 32, 1], "batch": 24, "steps": 2}},
             big_mlp_data, big_mlp_framework, big_mlp_numpy, summarise_training,
             rtol=2e-3, target=("numpy", 1.15),
+        ),
+        Workload(
+            "lenet", "LeNet (2 conv, 2 max-pool, 2 linear) on 8x8 digits, 5 epochs",
+            {"full": {"n": 1797, "epochs": 5}, "quick": {"n": 1797, "epochs": 2},
+             "tiny": {"n": 128, "epochs": 1}},
+            lenet_data, lenet_framework, lenet_numpy, summarise_training, rtol=2e-3,
         ),
         Workload(
             "chain", "100,000-op chain, forward + backward",

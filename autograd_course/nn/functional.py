@@ -364,3 +364,41 @@ def binary_cross_entropy_with_logits(
         "binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight
     )
     return BinaryCrossEntropyWithLogitsFunction.apply(input, target, weight, pos_weight, reduction)
+
+
+# ----- the rest of the functional API lives with its layers ----------------------------------
+# (each module below imports nothing from this one, so these imports close no cycle)
+from .activation import (  # noqa: E402, F401
+    celu,
+    elu,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    prelu,
+    relu6,
+    selu,
+    silu,
+    softmin,
+    softplus,
+    softsign,
+    tanhshrink,
+    threshold,
+)
+from .classification import cross_entropy, nll_loss, one_hot  # noqa: E402, F401
+from .conv import conv1d, conv2d, fold, pad, unfold  # noqa: E402, F401
+from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d  # noqa: E402, F401
+from .normalization import batch_norm, group_norm, layer_norm  # noqa: E402, F401
+from .pooling import (  # noqa: E402, F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
+from .sparse import embedding  # noqa: E402, F401

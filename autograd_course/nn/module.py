@@ -6,9 +6,14 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .. import dtypes as _dt
 from ..grad_mode import no_grad
 from ..tensor import Tensor
+from .hooks import BackwardHook, RemovableHandle, add_hook
 from .parameter import Parameter
+
+_HOOK_DICTS = ("_forward_hooks", "_forward_hooks_with_kwargs", "_forward_pre_hooks",
+               "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks")  # fmt: skip
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -47,6 +52,8 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", {})
+        for name in _HOOK_DICTS:
+            object.__setattr__(self, name, {})
 
     # ----- calling -----
 
@@ -57,8 +64,84 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """``model(x)`` runs ``model.forward(x)`` (PyTorch also runs hooks here; we have none)."""
-        return self.forward(*args, **kwargs)
+        """``model(x)`` runs ``model.forward(x)``, and the hooks around it if there are any."""
+        if not (
+            self._forward_hooks
+            or self._forward_pre_hooks
+            or self._backward_hooks
+            or self._backward_pre_hooks
+        ):
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
+
+    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
+        """PyTorch's order: forward pre-hooks, forward, forward hooks (backward hooks wrap it)."""
+        for hook_id, hook in list(self._forward_pre_hooks.items()):
+            if hook_id in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        backward = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            backward = BackwardHook(
+                self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values())
+            )
+            args = backward.setup_input_hook(args)
+        output = self.forward(*args, **kwargs)
+        for hook_id, hook in list(self._forward_hooks.items()):
+            if hook_id in self._forward_hooks_with_kwargs:
+                result = hook(self, args, kwargs, output)
+            else:
+                result = hook(self, args, output)
+            if result is not None:
+                output = result
+        if backward is not None:
+            output = backward.setup_output_hook(output)
+        return output
+
+    def register_forward_pre_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """``hook(module, args)`` before each forward; it may return new args."""
+        handle = add_hook(
+            self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs
+        )
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        return handle
+
+    def register_forward_hook(
+        self,
+        hook: Callable,
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        """``hook(module, args, output)`` after each forward; it may return a new output."""
+        handle = add_hook(self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs)
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        return handle
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` once the input gradients are known; it may
+        return new grad_input."""
+        return add_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """``hook(module, grad_output)`` before the module's gradients are computed."""
+        return add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Deprecated in PyTorch; here the same as ``register_full_backward_hook``."""
+        return self.register_full_backward_hook(hook)
 
     # ----- registration -----
 
@@ -263,6 +346,73 @@ class Module:
         """Forget the gradients of every parameter (backward accumulates into ``.grad``)."""
         for param in self.parameters():
             _zero_grad(param, set_to_none)
+
+    # ----- dtypes and devices -----
+
+    def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
+        """Replace every parameter's and buffer's values (and gradients) by ``fn`` of them,
+        keeping the same Parameter objects, so an optimizer made earlier still holds them."""
+        for module in self.modules():
+            for registry in (module._parameters, module._buffers):
+                for value in registry.values():
+                    if value is None:
+                        continue
+                    with no_grad():
+                        value.data = fn(value)
+                        if value._grad is not None:
+                            value._grad = fn(value._grad)
+        return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(tensor)``, in place."""
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, str) or type(a).__name__ == "device":
+                device = a
+            elif a is not None:
+                dtype = a
+        if dtype is not None:
+            target = _dt.from_numpy_dtype(_dt.to_numpy_dtype(dtype))
+            if not target.is_floating_point:
+                raise TypeError(
+                    "nn.Module.to only accepts floating point or complex dtypes, but got "
+                    f"desired dtype={target}"
+                )
+
+        def convert(t: Tensor) -> Tensor:
+            if device is not None:
+                t = t.to(device)
+            return t.to(dtype) if dtype is not None and t.is_floating_point() else t
+
+        return self._apply(convert)
+
+    def cpu(self) -> Module:
+        """Everything already lives on the CPU: the module itself."""
+        return self._apply(lambda t: t.to("cpu"))
+
+    def cuda(self, device: Any = None) -> Module:
+        """There is no GPU here: the same error as ``Tensor.cuda()``."""
+        return self._apply(lambda t: t.cuda())
+
+    def float(self) -> Module:
+        """Floating-point parameters and buffers to float32."""
+        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
+
+    def double(self) -> Module:
+        """Floating-point parameters and buffers to float64."""
+        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
+
+    def half(self) -> Module:
+        """Floating-point parameters and buffers to float16."""
+        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def type(self, dst_type: Any) -> Module:
+        """Every parameter and buffer to ``dst_type``."""
+        return self._apply(lambda t: t.to(dst_type))
 
     # ----- saving and loading -----
 

@@ -1,4 +1,5 @@
-"""Datasets and batching, as ``torch.utils.data``: ``Dataset``, ``TensorDataset``, ``DataLoader``.
+"""Datasets and batching, as ``torch.utils.data``: ``Dataset``, ``TensorDataset``, ``Subset``,
+``ConcatDataset``, ``random_split``, ``DataLoader``.
 
 A dataset answers two questions, "how many samples?" (``len``) and "which is sample i?"
 (``dataset[i]``). A DataLoader walks through a dataset in (optionally shuffled) batches
@@ -7,9 +8,12 @@ and stacks each batch's samples into tensors with a leading batch dimension.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import numbers
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +33,10 @@ class Dataset:
     def __len__(self) -> int:
         raise NotImplementedError("Subclasses of Dataset should implement __len__.")
 
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        """``a + b``: the samples of a, then those of b."""
+        return ConcatDataset([self, other])
+
 
 class TensorDataset(Dataset):
     """Samples are rows: ``dataset[i]`` is ``(t[i] for t in tensors)``, e.g. ``(x[i], y[i])``."""
@@ -44,6 +52,71 @@ class TensorDataset(Dataset):
 
     def __len__(self) -> int:
         return self.tensors[0].size(0)
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order (what random_split returns)."""
+
+    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+        self.dataset, self.indices = dataset, indices
+
+    def __getitem__(self, idx: Any) -> Any:
+        if isinstance(idx, list):
+            return self.dataset[[self.indices[i] for i in idx]]
+        return self.dataset[self.indices[idx]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Several datasets one after the other; ``cumulative_sizes`` marks where each ends."""
+
+    def __init__(self, datasets: Iterable[Any]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("datasets should not be an empty iterable")
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx: int) -> Any:
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            idx = len(self) + idx
+        which = bisect.bisect_right(self.cumulative_sizes, idx)
+        start = self.cumulative_sizes[which - 1] if which > 0 else 0
+        return self.datasets[which][idx - start]
+
+
+def random_split(
+    dataset: Any, lengths: Sequence[int | float], generator: Any = None
+) -> list[Subset]:
+    """Split ``dataset`` into non-overlapping random Subsets of the given lengths (or
+    fractions summing to 1: the remainder is dealt out one by one, round robin, as PyTorch)."""
+    n = len(dataset)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        counts = [int(math.floor(n * frac)) for frac in lengths]
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+        for i, count in enumerate(counts):
+            if count == 0:
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    stacklevel=2,
+                )
+        lengths = counts
+    if sum(lengths) != n:
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    rng = generator if isinstance(generator, np.random.Generator) else _random.generator()
+    order = rng.permutation(n).tolist()
+    splits, start = [], 0
+    for length in lengths:
+        splits.append(Subset(dataset, order[start : start + int(length)]))
+        start += int(length)
+    return splits
 
 
 def default_collate(batch: Sequence[Any]) -> Any:
@@ -97,7 +170,14 @@ class DataLoader:
         shuffle: bool = False,
         drop_last: bool = False,
         collate_fn: Callable[[list[Any]], Any] | None = None,
+        sampler: Iterable[int] | None = None,
+        num_workers: int = 0,
+        pin_memory: bool = False,
+        generator: Any = None,
+        **kwargs: Any,
     ) -> None:
+        """``num_workers``, ``pin_memory`` and the other loading options are accepted, as in
+        PyTorch, and change nothing here: batches are always made in this process."""
         if batch_size is not None and (
             not isinstance(batch_size, numbers.Integral) or batch_size <= 0
         ):
@@ -109,18 +189,26 @@ class DataLoader:
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.collate_fn = default_collate if collate_fn is None else collate_fn
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        self.sampler, self.num_workers, self.pin_memory = sampler, num_workers, pin_memory
 
     def __len__(self) -> int:
         """The number of batches per epoch."""
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
         if self.batch_size is None:
-            return len(self.dataset)
+            return n
         if self.drop_last:
-            return len(self.dataset) // self.batch_size
-        return math.ceil(len(self.dataset) / self.batch_size)
+            return n // self.batch_size
+        return math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = _random.generator().permutation(n) if self.shuffle else np.arange(n)
+        if self.sampler is not None:
+            order = np.array(list(self.sampler), dtype=np.int64)
+            n = len(order)
+        else:
+            order = _random.generator().permutation(n) if self.shuffle else np.arange(n)
         if self.batch_size is None:  # no batching: samples one by one
             for i in order:
                 yield self.dataset[int(i)]
