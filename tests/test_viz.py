@@ -210,3 +210,21 @@ def test_display_bundle_has_a_png_of_the_same_drawing_for_untrusted_notebooks():
     # The white background everywhere the SVG draws nothing (the top-left margin).
     assert (pixels[:10, :10] == 255).all()
     assert graph.png() == data["image/png"]  # deterministic, like the SVG
+
+
+def test_every_stored_picture_has_a_png_a_fresh_clone_can_show():
+    """JupyterLab shows no stored SVG or HTML of an untrusted notebook: a PNG must sit beside it."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pictures = 0
+    for path in sorted([*root.glob("chapters/*.ipynb"), *root.glob("solutions/*.ipynb")]):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for number, cell in enumerate(cells):
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if "image/svg+xml" in data:
+                    assert "image/png" in data, f"{path.name} cell {number}: SVG without PNG"
+                pictures += "image/png" in data
+    assert pictures > 0
