@@ -44,10 +44,12 @@ def _lr_box(value: Any, default: float) -> widgets.FloatText:
     A value the box cannot hold (not a number) leaves it at ``default``; the demo then
     shows why, as it does for a rate of 0 or below.
     """
-    return widgets.FloatText(
+    box = widgets.FloatText(
         value=float(value) if _is_number(value) else default, description="learning rate", step=0.01,
         style=_WIDE, layout=widgets.Layout(width="190px"),
     )  # fmt: skip
+    box.add_class("autograd-demo-lr")
+    return box
 
 
 def _is_number(value: Any) -> bool:
