@@ -65,7 +65,13 @@ class Canvas:
             FigureCanvasAgg(self.figure)
             axes = self.figure.subplots(1, ncols, **subplot_kw)
         self.axes = list(axes) if ncols > 1 else [axes]
-        self.image = widgets.Image(format="png")
+        # Shown at its own pixel size (a VBox would stretch it to the cell's width, blurred and
+        # slower to draw), shrunk only in a narrower cell. Figures are sized to fit JupyterLab's
+        # cell at its usual width (about 830 px): 9 inches at the theme's 90 dpi is 810 px.
+        width = round(figsize[0] * self.figure.dpi)
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+        )
         self.image.add_class("autograd-demo-image")
         self.renders = 0
         self.full_draws = 0

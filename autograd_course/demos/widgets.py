@@ -298,7 +298,7 @@ def linear_regression(n_samples: int = 1500, noise: float = 10.0, lr: float = 0.
     run = RegressionRun(n_samples=n_samples, noise=noise, lr=_default_lr(lr, 0.1))
     status = Status()
     inputs = Inputs(status)
-    canvas = Canvas((11.0, 4.3), ncols=2)
+    canvas = Canvas((9.0, 3.8), ncols=2)
     ax_fit, ax_loss = canvas.axes
     with themed():
         points = ax_fit.scatter([], [], s=10, color=DATA_COLOR, alpha=0.5, label="data")
@@ -384,7 +384,7 @@ def classifier(dataset: str = "moons", hidden: int = 10, lr: float = 1.0) -> Dem
     run = ClassifierRun(dataset=dataset, hidden=hidden, lr=_default_lr(lr, 1.0))
     status = Status()
     inputs = Inputs(status)
-    canvas = Canvas((11.0, 4.3), ncols=2, width_ratios=[1.2, 1.0])
+    canvas = Canvas((9.0, 3.8), ncols=2, width_ratios=[1.2, 1.0])
     ax, ax_loss = canvas.axes
     with themed():
         shade = ax.imshow(
@@ -591,7 +591,7 @@ def stock_window(
     run = StockRun(ticker=ticker, window=window, model=model, lr=_default_lr(lr, 0.1))
     status = Status()
     inputs = Inputs(status)
-    canvas = Canvas((11.0, 4.3), ncols=2, width_ratios=[2.0, 1.0])
+    canvas = Canvas((9.0, 3.8), ncols=2, width_ratios=[2.0, 1.0])
     ax, ax_loss = canvas.axes
     with themed():
         (actual_line,) = ax.plot([], [], color="0.15", linewidth=2.0, label="actual")

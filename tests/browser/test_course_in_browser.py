@@ -243,6 +243,8 @@ def _time_steps(browser: Browser, index: int) -> dict:
         assert not result.get("timeout"), "Step did not change the image within 20 s"
         times.append(result["ms"])
         sizes.add((result["natural"], round(result["shown"])))
+        # Drawn at its displayed size (or shrunk to a narrow cell), never stretched.
+        assert round(result["shown"]) <= result["natural"], result
     return {"times": times, "sizes": sizes}
 
 
