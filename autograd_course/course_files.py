@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -166,6 +167,8 @@ def open_lab(
     open_browser = not (no_browser or is_headless())
     command = lab_command(root, folder, port=port, ip=ip, open_browser=open_browser)
     server = subprocess.Popen(command)
+    # Stopping this command (SIGTERM: a service manager, a test) stops the server it started.
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         if not open_browser:
             _announce_url(server, _start_page(Path(folder).resolve() if folder else root))
@@ -177,6 +180,8 @@ def open_lab(
         except subprocess.TimeoutExpired:
             server.kill()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def copy_course(root: Path, dest: Path) -> int:

@@ -9,9 +9,11 @@ appears; after a good one the demo steps again). Run with `make test-browser`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -66,18 +68,20 @@ def lab(tmp_path_factory, browser_paths):
     server = subprocess.Popen(
         [sys.executable, "-m", "autograd_course", "lab", str(course), "--port", str(port),
          "--ip", "127.0.0.1", "--no-browser"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for_server(base, token, server)
         yield {"base": base, "token": token, "course": course, "log": home / "server.log"}
     finally:
-        server.terminate()
+        server.terminate()  # the command stops the Jupyter server it started
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
+            pass
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of its process group
+            os.killpg(server.pid, signal.SIGKILL)
         log.close()
 
 
