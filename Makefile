@@ -9,7 +9,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: course test test-fallback lint format notebooks exercises bench clean
+.PHONY: course test test-browser test-fallback lint format notebooks exercises bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: $(VENV)/.installed-test  ## lint, then every test (engine, nn, grading, de
 	$(BIN)/ruff check .
 	$(BIN)/autograd-course build-exercises --check
 	$(BIN)/python -m pytest
+
+# The course in headless Chromium (Debian/Ubuntu: apt-get install chromium chromium-driver):
+# `autograd-course lab` on loopback, each chapter opened as saved, Run All, every demo's Step
+# and a bad learning rate; prints click-to-image times per demo and Run All time per chapter.
+# Skipped (with the reason) only when no browser is installed.
+test-browser: $(VENV)/.installed-test  ## the course in a real browser: figures, Run All, demos
+	AUTOGRAD_COURSE_BROWSER_TEST=1 $(BIN)/python -m pytest tests/browser -p no:cacheprovider -ra
 
 # The grader sandboxes every kernel with bubblewrap (Debian/Ubuntu: apt-get install bubblewrap).
 # This runs the grading tests again with the fallback used where bwrap is missing: "user" as

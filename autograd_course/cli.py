@@ -17,6 +17,22 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the chapters and exercises")
     lab = sub.add_parser("lab", help="open JupyterLab on the course")
     lab.add_argument("folder", nargs="?", default=None, help="folder to open (default: the course)")
+    lab.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port to serve on (default: 8888 or the next free one)",
+    )
+    lab.add_argument(
+        "--ip",
+        default=None,
+        help="address to listen on (default: localhost; 0.0.0.0 in a container)",
+    )
+    lab.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="only print the address to open (the default without a display)",
+    )
     copy = sub.add_parser("copy", help="copy chapters and exercises into a folder")
     copy.add_argument("dest", help="destination folder (created if missing)")
 

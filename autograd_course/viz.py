@@ -4,6 +4,9 @@
 does), lays the nodes out from left (leaves) to right (output) and returns a ``Graph`` that
 Jupyter shows as a picture. No Graphviz program is needed, and the SVG is deterministic:
 the same graph gives byte-identical output, so notebooks that show it validate under nbval.
+The display bundle holds a PNG of the same drawing too (matplotlib draws the SVG's shapes):
+JupyterLab shows no stored SVG in a notebook it does not trust, such as a fresh clone's, and
+shows the PNG there instead.
 
 What is drawn:
 
@@ -16,7 +19,10 @@ What is drawn:
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -113,8 +119,21 @@ class Graph:
     svg: str
 
     def _repr_svg_(self) -> str:
-        """Jupyter calls this to show the graph inline."""
+        """The graph as SVG (what a trusted notebook shows)."""
         return self.svg
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """SVG and PNG of the graph, so an untrusted notebook (a fresh clone) shows it too.
+
+        The PNG has twice the pixels, shown at the SVG's size (sharp on high-DPI screens).
+        """
+        width, height = _svg_size(self.svg)
+        data = {"image/svg+xml": self.svg, "image/png": self.png(), "text/plain": repr(self)}
+        return data, {"image/png": {"width": width, "height": height}}
+
+    def png(self, scale: int = 2) -> bytes:
+        """The same drawing as PNG bytes, ``scale`` pixels per SVG unit."""
+        return _png_from_svg(self.svg, scale)
 
     def __repr__(self) -> str:
         ops = sum(node.kind == "op" for node in self.nodes)
@@ -523,3 +542,97 @@ def _node_svg(node: Node, x: int, y: int, w: int, h: int) -> str:
         )
     parts.append("</g>")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------
+# The PNG: matplotlib draws the shapes of the SVG above (the few kinds _render writes)
+
+_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_size(svg: str) -> tuple[int, int]:
+    root = ET.fromstring(svg)
+    return int(root.get("width", "0")), int(root.get("height", "0"))
+
+
+def _path_vertices(d: str) -> tuple[list[tuple[float, float]], list[int]]:
+    """Vertices and codes of an absolute ``M x,y H x C x,y x,y x,y`` path (what _edge_svg writes)."""
+    from matplotlib.path import Path as MplPath
+
+    vertices: list[tuple[float, float]] = []
+    codes: list[int] = []
+    for command, args in re.findall(r"([MHC])([^MHC]*)", d):
+        numbers = [float(v) for v in re.split(r"[ ,]+", args.strip()) if v]
+        if command == "H":
+            vertices.append((numbers[0], vertices[-1][1]))
+            codes.append(MplPath.LINETO)
+        else:
+            points = list(zip(numbers[::2], numbers[1::2], strict=True))
+            vertices.extend(points)
+            codes.extend([MplPath.MOVETO] if command == "M" else [MplPath.CURVE4] * 3)
+    return vertices, codes
+
+
+def _png_from_svg(svg: str, scale: int) -> bytes:
+    """Draw the rectangles, ellipses, paths, polygons and texts of ``svg`` into a PNG."""
+    from matplotlib import patches
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.path import Path as MplPath
+    from PIL import Image as PILImage
+
+    width, height = _svg_size(svg)
+    # 72 dots per inch at scale 1: one SVG pixel is one point (font sizes and line widths).
+    figure = Figure(figsize=(width / 72, height / 72), dpi=72 * scale, facecolor="white")
+    FigureCanvasAgg(figure)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)  # SVG's y axis points down
+    root = ET.fromstring(svg)
+    font_size = float(root.get("font-size", "12"))
+    for element in root.iter():
+        tag = element.tag.removeprefix(_NS)
+        get = element.get
+        line = {
+            "facecolor": get("fill", "none"),
+            "edgecolor": get("stroke", "none"),
+            "linewidth": 1,
+        }
+        if tag == "rect":
+            x, y = float(get("x", "0")), float(get("y", "0"))
+            w, h = float(get("width")), float(get("height"))
+            style = f"round,pad=0,rounding_size={get('rx', '0')}" if get("rx") else "square,pad=0"
+            dash = (0, (4, 3)) if get("stroke-dasharray") else "solid"
+            ax.add_patch(
+                patches.FancyBboxPatch((x, y), w, h, boxstyle=style, linestyle=dash, **line)
+            )
+        elif tag == "ellipse":
+            cx, cy = float(get("cx")), float(get("cy"))
+            rx, ry = float(get("rx")), float(get("ry"))
+            ax.add_patch(patches.Ellipse((cx, cy), 2 * rx, 2 * ry, **line))
+        elif tag == "path":
+            vertices, codes = _path_vertices(get("d"))
+            line["linewidth"] = float(get("stroke-width", "1"))
+            ax.add_patch(patches.PathPatch(MplPath(vertices, codes), **line))
+        elif tag == "polygon":
+            points = [tuple(map(float, p.split(","))) for p in get("points").split()]
+            line["linewidth"] = 0
+            ax.add_patch(patches.Polygon(points, closed=True, **line))
+        elif tag == "text":
+            anchor = {"middle": "center", "end": "right"}.get(get("text-anchor", ""), "left")
+            ax.text(
+                float(get("x")), float(get("y")), element.text or "", ha=anchor, va="baseline",
+                family="DejaVu Sans Mono", fontsize=font_size, color=get("fill", "black"),
+                fontweight="bold" if get("font-weight") == "bold" else "normal",
+            )  # fmt: skip
+    with warnings.catch_warnings():  # a glyph the font lacks is left out, not an error
+        warnings.simplefilter("ignore")
+        figure.canvas.draw()
+    rgba = PILImage.frombuffer(
+        "RGBA", figure.canvas.get_width_height(), figure.canvas.buffer_rgba()
+    )
+    # 64 colours hold the few fills and the anti-aliased text: a quarter of the bytes.
+    buffer = io.BytesIO()
+    rgba.convert("RGB").quantize(64, method=PILImage.Quantize.MEDIANCUT).save(buffer, "png")
+    return buffer.getvalue()

@@ -121,11 +121,33 @@ def test_copy_never_overwrites_a_users_file(fake_course, tmp_path, capsys):
     assert {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
 
 
-def test_lab_opens_jupyterlab_on_the_course(fake_course, monkeypatch):
+class _FakeServer:
+    """Stands for the JupyterLab process: records its command line, exits at once."""
+
+    def __init__(self, command, calls):
+        calls.append(command)
+        self.pid = 12345
+
+    def poll(self):
+        return 0
+
+    def wait(self, timeout=None):
+        return 0
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """The command lines `lab` would start (nothing is started)."""
     calls = []
-    monkeypatch.setattr(course_files.subprocess, "call", lambda cmd: calls.append(cmd) or 0)
+    monkeypatch.setattr(course_files.subprocess, "Popen", lambda cmd: _FakeServer(cmd, calls))
+    monkeypatch.setattr(course_files, "is_root", lambda: False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    return calls
+
+
+def test_lab_opens_jupyterlab_on_the_course(fake_course, started):
     assert cli.main(["lab"]) == 0
-    assert calls == [
+    assert started == [
         [
             sys.executable,
             "-m",
@@ -136,7 +158,50 @@ def test_lab_opens_jupyterlab_on_the_course(fake_course, monkeypatch):
     ]
 
 
+def test_lab_as_root_allows_root_and_only_then(fake_course, started, monkeypatch):
+    assert cli.main(["lab"]) == 0
+    monkeypatch.setattr(course_files, "is_root", lambda: True)
+    assert cli.main(["lab", "--port", "9999", "--ip", "0.0.0.0"]) == 0
+    assert "--allow-root" not in started[0]
+    assert started[1][-3:] == ["--ServerApp.port=9999", "--ServerApp.ip=0.0.0.0", "--allow-root"]
+
+
+def test_is_root_follows_the_effective_user(monkeypatch):
+    monkeypatch.setattr(course_files.os, "geteuid", lambda: 0, raising=False)
+    assert course_files.is_root()
+    monkeypatch.setattr(course_files.os, "geteuid", lambda: 1000, raising=False)
+    assert not course_files.is_root()
+
+
+def test_lab_without_a_display_opens_no_browser_and_prints_the_url(
+    fake_course, started, monkeypatch, tmp_path, capsys
+):
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setattr(course_files.sys, "platform", "linux")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    info = {"url": "http://localhost:8890/", "token": "abc123"}
+    (tmp_path / "jpserver-12345.json").write_text(json.dumps(info), encoding="utf-8")
+    monkeypatch.setattr(_FakeServer, "poll", lambda self: None)
+    assert cli.main(["lab"]) == 0
+    assert started[0][-1] == "--no-browser"
+    assert "http://localhost:8890/lab/tree/chapters?token=abc123" in capsys.readouterr().out
+
+
+def test_a_display_or_a_browser_setting_means_not_headless(monkeypatch):
+    monkeypatch.setattr(course_files.sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    assert course_files.is_headless()
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    assert not course_files.is_headless()
+    monkeypatch.delenv("WAYLAND_DISPLAY")
+    monkeypatch.setenv("BROWSER", "firefox")
+    assert not course_files.is_headless()
+
+
 def test_lab_on_a_missing_folder_is_a_clear_error(fake_course, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(course_files.subprocess, "call", lambda cmd: pytest.fail("lab started"))
+    monkeypatch.setattr(course_files.subprocess, "Popen", lambda cmd: pytest.fail("lab started"))
     assert cli.main(["lab", str(tmp_path / "nowhere")]) == 2
     assert "is not a folder" in capsys.readouterr().err

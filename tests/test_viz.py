@@ -173,3 +173,58 @@ def test_tensor_without_graph_is_drawn_with_a_note():
     assert "requires_grad=False" in graph.note
     graph = viz.draw_graph(a)
     assert graph.nodes[0].kind == "leaf" and "leaf" in graph.note
+
+
+def _png_pixels(data: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def test_display_bundle_has_a_png_of_the_same_drawing_for_untrusted_notebooks():
+    a, b, y = _cubic_graph()
+    graph = viz.draw_graph(y, names={a: "a", b: "b", y: "y"})
+    data, metadata = graph._repr_mimebundle_()
+    assert data["image/svg+xml"] == graph.svg
+    assert data["text/plain"] == repr(graph)
+    root = ET.fromstring(graph.svg)
+    width, height = int(root.get("width")), int(root.get("height"))
+    assert metadata == {"image/png": {"width": width, "height": height}}
+    pixels = _png_pixels(data["image/png"])
+    assert pixels.shape == (2 * height, 2 * width, 3)  # twice the pixels, shown at SVG size
+    # Each box's fill colour is where the SVG puts that box (inside its left edge, mid-height).
+    fills = {"leaf": (0xDB, 0xEA, 0xFE), "tensor": (0xDC, 0xFC, 0xE7)}
+    boxes = 0
+    for group in root.iter(f"{SVG}g"):
+        rect = group.find(f"{SVG}rect")
+        if rect is None or group.get("class") not in fills:
+            continue
+        x = float(rect.get("x")) + 4
+        mid = float(rect.get("y")) + float(rect.get("height")) / 2
+        colour = pixels[round(2 * mid), round(2 * x)]
+        assert np.abs(colour.astype(int) - fills[group.get("class")]).max() <= 6, colour
+        boxes += 1
+    assert boxes == 3  # a, b and y
+    # The white background everywhere the SVG draws nothing (the top-left margin).
+    assert (pixels[:10, :10] == 255).all()
+    assert graph.png() == data["image/png"]  # deterministic, like the SVG
+
+
+def test_every_stored_picture_has_a_png_a_fresh_clone_can_show():
+    """JupyterLab shows no stored SVG or HTML of an untrusted notebook: a PNG must sit beside it."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pictures = 0
+    for path in sorted([*root.glob("chapters/*.ipynb"), *root.glob("solutions/*.ipynb")]):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for number, cell in enumerate(cells):
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if "image/svg+xml" in data:
+                    assert "image/png" in data, f"{path.name} cell {number}: SVG without PNG"
+                pictures += "image/png" in data
+    assert pictures > 0

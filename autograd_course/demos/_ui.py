@@ -65,7 +65,14 @@ class Canvas:
             FigureCanvasAgg(self.figure)
             axes = self.figure.subplots(1, ncols, **subplot_kw)
         self.axes = list(axes) if ncols > 1 else [axes]
-        self.image = widgets.Image(format="png")
+        # Shown at its own pixel size (a VBox would stretch it to the cell's width, blurred and
+        # slower to draw), shrunk only in a narrower cell. Figures are sized to fit JupyterLab's
+        # cell at its usual width (about 830 px): 9 inches at the theme's 90 dpi is 810 px.
+        width = round(figsize[0] * self.figure.dpi)
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+        )
+        self.image.add_class("autograd-demo-image")
         self.renders = 0
         self.full_draws = 0
         self._animated: list[Any] = []
@@ -144,6 +151,7 @@ class Status:
 
     def __init__(self) -> None:
         self.widget = widgets.HTML(value="")
+        self.widget.add_class("autograd-demo-status")
         self.kind: str | None = None
         self.text = ""
 
@@ -221,6 +229,7 @@ class Transport:
         per_update: tuple[str, int, int] | None = None,
     ) -> None:
         self.step = widgets.Button(description="Step", icon="step-forward", tooltip="one update")
+        self.step.add_class("autograd-demo-step")
         self.reset = widgets.Button(description="Reset", icon="undo", tooltip="start again")
         self.play = widgets.Play(
             value=0, min=0, max=frames, step=1, interval=interval, show_repeat=False,
@@ -292,6 +301,7 @@ class Demo(widgets.VBox):
         lines: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(children=rows)
+        self.add_class("autograd-demo")  # CSS classes: what the browser test looks for
         self.name = name
         self.run = run
         self.controls = controls

@@ -44,10 +44,12 @@ def _lr_box(value: Any, default: float) -> widgets.FloatText:
     A value the box cannot hold (not a number) leaves it at ``default``; the demo then
     shows why, as it does for a rate of 0 or below.
     """
-    return widgets.FloatText(
+    box = widgets.FloatText(
         value=float(value) if _is_number(value) else default, description="learning rate", step=0.01,
         style=_WIDE, layout=widgets.Layout(width="190px"),
     )  # fmt: skip
+    box.add_class("autograd-demo-lr")
+    return box
 
 
 def _is_number(value: Any) -> bool:
@@ -296,7 +298,7 @@ def linear_regression(n_samples: int = 1500, noise: float = 10.0, lr: float = 0.
     run = RegressionRun(n_samples=n_samples, noise=noise, lr=_default_lr(lr, 0.1))
     status = Status()
     inputs = Inputs(status)
-    canvas = Canvas((11.0, 4.3), ncols=2)
+    canvas = Canvas((9.0, 3.8), ncols=2)
     ax_fit, ax_loss = canvas.axes
     with themed():
         points = ax_fit.scatter([], [], s=10, color=DATA_COLOR, alpha=0.5, label="data")
@@ -382,7 +384,7 @@ def classifier(dataset: str = "moons", hidden: int = 10, lr: float = 1.0) -> Dem
     run = ClassifierRun(dataset=dataset, hidden=hidden, lr=_default_lr(lr, 1.0))
     status = Status()
     inputs = Inputs(status)
-    canvas = Canvas((11.0, 4.3), ncols=2, width_ratios=[1.2, 1.0])
+    canvas = Canvas((9.0, 3.8), ncols=2, width_ratios=[1.2, 1.0])
     ax, ax_loss = canvas.axes
     with themed():
         shade = ax.imshow(
@@ -589,7 +591,7 @@ def stock_window(
     run = StockRun(ticker=ticker, window=window, model=model, lr=_default_lr(lr, 0.1))
     status = Status()
     inputs = Inputs(status)
-    canvas = Canvas((11.0, 4.3), ncols=2, width_ratios=[2.0, 1.0])
+    canvas = Canvas((9.0, 3.8), ncols=2, width_ratios=[2.0, 1.0])
     ax, ax_loss = canvas.axes
     with themed():
         (actual_line,) = ax.plot([], [], color="0.15", linewidth=2.0, label="actual")
