@@ -7,6 +7,10 @@ overlap the rest of the suite.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import portability
 import pytest
 
@@ -38,3 +42,26 @@ def test_notebook_outputs_are_the_same_under_other_blas_kernels():
     for kernel, status, output in results:
         tail = "\n".join(output.strip().splitlines()[-25:])
         assert status == 0, f"nbval over chapters/ and solutions/ failed under {kernel}:\n{tail}"
+
+
+ROW_SUM = """
+import hashlib, numpy as np, autograd_course as ac
+x = ac.tensor(np.random.default_rng(0).standard_normal((1000, 16)).astype(np.float32))
+b = ac.zeros(16, requires_grad=True)
+(x + b).sum().backward()  # b's gradient sums the 1000 rows (its broadcast dimension)
+print(hashlib.sha256(x.sum(0).numpy().tobytes() + b.grad.numpy().tobytes()).hexdigest())
+"""
+
+
+def test_row_sums_are_the_same_bits_under_every_kernel():
+    kernels, why = portability.plan()
+    if not kernels:
+        pytest.skip(why)
+    digests = set()
+    for kernel in [None, *kernels]:
+        env = {**os.environ, "OPENBLAS_CORETYPE": kernel or os.environ.get("OPENBLAS_CORETYPE", "")}
+        proc = subprocess.run(
+            [sys.executable, "-c", ROW_SUM], env=env, capture_output=True, text=True, check=True
+        )
+        digests.add(proc.stdout.strip())
+    assert len(digests) == 1, f"row sums differ between kernels {kernels} and the CPU's own"
