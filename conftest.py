@@ -42,9 +42,10 @@ def pytest_configure(config) -> None:
 
 
 def pytest_collection_finish(session) -> None:
-    """Start the second-kernel notebook run (tests/portability.py) now, on the other core, when
-    its test was collected; the test then only waits for it."""
-    if any(item.nodeid.startswith("tests/test_portable_outputs.py") for item in session.items):
+    """Start the other-kernel notebook runs (tests/portability.py) now, on the other core, when
+    their test was collected; the test then only waits for them."""
+    wanted = "test_portable_outputs.py::test_notebook_outputs_are_the_same"
+    if any(wanted in item.nodeid for item in session.items):
         sys.path.insert(0, str(ROOT / "tests"))
         import portability
 
@@ -52,7 +53,7 @@ def pytest_collection_finish(session) -> None:
 
 
 def pytest_sessionfinish(session) -> None:
-    """End a second-kernel run that no test waited for."""
+    """End other-kernel runs that no test waited for."""
     module = sys.modules.get("portability")
     if module is not None:
         module.stop()
