@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("chapters", "solutions")
 # OpenBLAS kernel -> the CPU flags it needs; SSE kernels first, then the FMA families.
 NEEDS = {
-    "Prescott": {"sse3"},
-    "Nehalem": {"sse3", "ssse3", "sse4_2"},
+    "Prescott": {"pni"},  # SSE3 is "pni" in /proc/cpuinfo
+    "Nehalem": {"pni", "ssse3", "sse4_2"},
     "Sandybridge": {"avx"},
     "Haswell": {"avx2", "fma"},
     "SkylakeX": {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"},
