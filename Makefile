@@ -9,7 +9,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: course test test-browser test-fallback lint format notebooks exercises bench clean
+.PHONY: course test test-browser test-fallback test-min-deps lint format notebooks exercises bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,20 @@ test-fallback: $(VENV)/.installed-test  ## the grading tests again, in the sandb
 	AUTOGRAD_COURSE_SANDBOX=$$($(BIN)/python -c "from autograd_course.grading import sandbox; print(sandbox.fallback())") \
 		$(BIN)/python -m pytest tests/test_grading_notebooks.py tests/test_grading_robustness.py
 
+# The declared minimum version of every runtime dependency (pyproject.toml's floors, read by
+# tools/min_deps.py) in a venv of its own, then the whole suite there: the floors are tested.
+MIN_VENV := .venv-min
+$(MIN_VENV)/.installed: pyproject.toml tools/min_deps.py | $(BIN)/python
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BIN)/python tools/min_deps.py > $(MIN_VENV)/pins.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet -e '.[test]' -r $(MIN_VENV)/pins.txt
+	touch $@
+
+test-min-deps: $(MIN_VENV)/.installed  ## every test again, with the oldest declared dependencies
+	$(MIN_VENV)/bin/python tools/min_deps.py --check
+	$(MIN_VENV)/bin/python -m pytest
+
 # Re-executes chapters/ and solutions/ in place (fresh kernel each, fixed environment), so the
 # saved outputs that `make test` checks with nbval are reproducible: run it twice, git diff is empty.
 notebooks: $(VENV)/.installed-test  ## re-run every chapter and solution notebook, saving outputs
@@ -67,4 +81,4 @@ bench: $(VENV)/.installed  ## time the workloads (engine, NumPy, PyTorch if inst
 	$(BIN)/python -m benchmarks.memory
 
 clean:
-	rm -rf $(VENV) .pytest_cache build dist
+	rm -rf $(VENV) $(MIN_VENV) .pytest_cache build dist

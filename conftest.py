@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -38,3 +39,21 @@ def pytest_configure(config) -> None:
     given = getattr(config.option, "nbval_sanitize_with", None)
     if given and not Path(given).is_absolute() and not Path(given).exists():
         config.option.nbval_sanitize_with = str(config.rootpath / given)
+
+
+def pytest_collection_finish(session) -> None:
+    """Start the other-kernel notebook runs (tests/portability.py) now, on the other core, when
+    their test was collected; the test then only waits for them."""
+    wanted = "test_portable_outputs.py::test_notebook_outputs_are_the_same"
+    if any(wanted in item.nodeid for item in session.items):
+        sys.path.insert(0, str(ROOT / "tests"))
+        import portability
+
+        portability.start()
+
+
+def pytest_sessionfinish(session) -> None:
+    """End other-kernel runs that no test waited for."""
+    module = sys.modules.get("portability")
+    if module is not None:
+        module.stop()

@@ -93,11 +93,20 @@ def _line_label(name: str, w: float, b: float) -> str:
     return f"{name}: y = {w:.2f}x {sign} {abs(b):.2f}"
 
 
+# Dates as the chapters print them (2012-05-24), shortened to the month or year when the ticks
+# are that far apart: one format, never "May" on one figure and "2013-Jan" on the next.
+_DATE_FORMATS = ["%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d %H:%M", "%H:%M", "%H:%M:%S"]
+
+
 def _date_axis(ax: Axes) -> None:
-    """Short, non-overlapping date tick labels."""
-    locator = mdates.AutoDateLocator()
+    """Short, non-overlapping date tick labels in the chapters' one date format."""
+    locator = mdates.AutoDateLocator(maxticks=7)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(
+        mdates.ConciseDateFormatter(
+            locator, formats=_DATE_FORMATS, zero_formats=_DATE_FORMATS, show_offset=False
+        )
+    )
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -364,8 +373,8 @@ def prices(frame: Any, *, title: str | None = None, ax: Axes | None = None) -> A
     ax.set_ylabel("closing price (USD)")
     _date_axis(ax)
     ax.set_title(title if title is not None else "Daily closing prices")
-    if len(columns.columns) > 1:
-        ax.legend()
+    if len(columns.columns) > 1:  # beside the plot, where it covers no line
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax
 
 

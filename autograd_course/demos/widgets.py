@@ -579,6 +579,10 @@ def computational_graph(
 # 5. Stock prices: a window of days, a model, and the naive baseline
 
 
+# Chapter 4's colours (plots.predictions' order): naive red, linear green, MLP orange.
+MODEL_COLORS = (TRUE_COLOR, OTHER_COLOR)
+
+
 def stock_window(
     ticker: str = "AAPL", window: int = 10, model: str = "linear", lr: float = 0.1
 ) -> Demo:
@@ -596,9 +600,9 @@ def stock_window(
     with themed():
         (actual_line,) = ax.plot([], [], color="0.15", linewidth=2.0, label="actual")
         (naive_line,) = ax.plot(
-            [], [], color=TRUE_COLOR, linewidth=1.3, label="naive (tomorrow = today)"
+            [], [], color=FIT_COLOR, linewidth=1.3, label="naive (tomorrow = today)"
         )
-        (model_line,) = ax.plot([], [], color=FIT_COLOR, linewidth=1.3, label="model")
+        (model_line,) = ax.plot([], [], color=MODEL_COLORS[0], linewidth=1.3, label="model")
         ax.set_xlabel("date (test days)")
         ax.set_ylabel("closing price (USD)")
         locator = mdates.AutoDateLocator()
@@ -632,7 +636,10 @@ def stock_window(
         ax.set_ylim(low - 0.25 * (high - low), high + 0.25 * (high - low))
 
     def label_model() -> None:
+        color = MODEL_COLORS[MODELS.index(run.model_name)]
+        model_line.set_color(color)
         model_line.set_label(f"{run.model_name} model")
+        legend.get_lines()[2].set_color(color)
         legend.get_texts()[2].set_text(f"{run.model_name} model")
 
     def redraw(full: bool = False, relayout: bool = False) -> None:

@@ -24,11 +24,12 @@ def _kept_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[i
 
 
 def _sum(array: np.ndarray, dims: tuple[int, ...] | None, keepdim: bool) -> np.ndarray:
-    """``array.sum(dims)``. Summing the rows of a 2-D float array (a bias gradient) is done
-    as the product 1ᵀA: BLAS computes it several times faster than NumPy's strided reduction
-    (3 µs instead of 24 µs for 1000 x 16), with the same float32 accuracy."""
+    """``array.sum(dims)``. Summing the rows of a 2-D float array (a bias gradient) uses
+    einsum, NumPy's own loop: it gives the same bits on every CPU, where a BLAS product 1ᵀA
+    rounds differently per BLAS kernel, and it is several times faster than the strided
+    ``array.sum(0)`` for tall, narrow arrays (6 µs instead of 40 µs for 1000 x 16)."""
     if dims == (0,) and array.ndim == 2 and array.dtype.kind == "f":
-        out = np.ones(array.shape[0], dtype=array.dtype) @ array
+        out = np.einsum("ij->j", array)
         return out[None, :] if keepdim else out
     return array.sum(axis=dims, keepdims=keepdim)
 
