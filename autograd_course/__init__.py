@@ -8,28 +8,34 @@ then the other families in ``ops/``.
 """
 
 from . import ops  # noqa: I001 - gives Tensor its operations; everything below builds on them
-from . import autograd, nn, optim, utils
+from . import accelerator, autograd, backends, cuda, nn, optim, utils
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
     as_tensor,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
+    normal,
     linspace,
     manual_seed,
     ones,
     ones_like,
     rand,
+    rand_like,
     randint,
+    randint_like,
     randn,
+    randn_like,
     randperm,
     tensor,
     zeros,
     zeros_like,
 )
+from .device import device
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import (
     double,

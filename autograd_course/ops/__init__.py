@@ -22,6 +22,7 @@ from . import (
     indexing,
     inplace,
     linalg,
+    pointwise,
     reductions,
     shape,
     views,
