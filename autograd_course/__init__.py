@@ -8,7 +8,7 @@ then the other families in ``ops/``.
 """
 
 from . import ops  # noqa: I001 - gives Tensor its operations; everything below builds on them
-from . import accelerator, autograd, backends, cuda, nn, optim, utils
+from . import accelerator, autograd, backends, cuda, linalg, nn, optim, utils
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,

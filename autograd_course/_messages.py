@@ -64,6 +64,13 @@ def out_resized(old: Shape, new: Shape) -> str:
     )
 
 
+def masked_fill_value(ndim: int) -> str:
+    return (
+        "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+        f"{ndim} dimension(s)."
+    )
+
+
 def cannot_save(kind: str, where: str) -> str:
     return (
         f"save() cannot store a {kind} (at {where}): files hold tensors, numbers, strings, "

@@ -28,7 +28,7 @@ READING_PATH = [
 # these, never the other way round.
 ENGINE = {"tensor", "_messages", "_args", "dtypes", "grad_mode", "random", "_printing",
           "autograd", "ops", "creation", "functions", "device", "cuda", "backends",
-          "accelerator", "serialization", "linalg"}  # fmt: skip
+          "accelerator", "serialization", "linalg", "return_types"}  # fmt: skip
 LAYERS = ENGINE | {"nn", "optim", "utils"}
 
 
