@@ -9,7 +9,9 @@ then the other families in ``ops/``.
 
 from . import ops  # noqa: I001 - gives Tensor its operations; everything below builds on them
 from . import accelerator, autograd, backends, cuda, linalg, nn, optim, utils
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import functional as _autograd_functional  # noqa: F401 - autograd.functional
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import is_inference_mode_enabled
 from .creation import (
     arange,
     as_tensor,
@@ -35,7 +37,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .device import device
+from .devices import device
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import (
     double,
@@ -56,6 +58,8 @@ from .dtypes import (
 )
 from .dtypes import float as float  # noqa: A004
 from .dtypes import int as int  # noqa: A004
+from .serialization import load, save
+from ._printing import set_printoptions
 from .functions import *  # noqa: F403 - exp, sum, cat, where ... as torch.* has them
 from .tensor import Size, Tensor
 

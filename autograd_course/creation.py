@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import device as _device
+from . import devices as _device
 from . import dtypes as _dt
 from . import random as _random
 from ._args import data_array as _default_array

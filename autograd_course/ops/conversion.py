@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _messages as msg
-from .. import device as _device
+from .. import devices as _device
 from .. import dtypes as _dt
 from ..tensor import Tensor, tensor_method
 from .arithmetic import Op
