@@ -8,28 +8,36 @@ then the other families in ``ops/``.
 """
 
 from . import ops  # noqa: I001 - gives Tensor its operations; everything below builds on them
-from . import autograd, nn, optim, utils
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from . import accelerator, autograd, backends, cuda, linalg, nn, optim, utils
+from .autograd import functional as _autograd_functional  # noqa: F401 - autograd.functional
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import is_inference_mode_enabled
 from .creation import (
     arange,
     as_tensor,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
+    normal,
     linspace,
     manual_seed,
     ones,
     ones_like,
     rand,
+    rand_like,
     randint,
+    randint_like,
     randn,
+    randn_like,
     randperm,
     tensor,
     zeros,
     zeros_like,
 )
+from .devices import device
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import (
     double,
@@ -50,6 +58,8 @@ from .dtypes import (
 )
 from .dtypes import float as float  # noqa: A004
 from .dtypes import int as int  # noqa: A004
+from .serialization import load, save
+from ._printing import set_printoptions
 from .functions import *  # noqa: F403 - exp, sum, cat, where ... as torch.* has them
 from .tensor import Size, Tensor
 

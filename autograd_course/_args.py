@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from . import _messages as msg
 from . import dtypes as _dt
+from .grad_mode import _GradMode
 from .tensor import Tensor, _make
 
 
@@ -123,3 +125,20 @@ def index_tensors(key: Any) -> tuple[Tensor, ...]:
     """The tensors used inside an index (saved, so changing them later is detected)."""
     keys = key if isinstance(key, tuple | list) else (key,)
     return tuple(k for k in keys if isinstance(k, Tensor))
+
+
+def write_out(out: Tensor | None, result: Tensor, name: str, *inputs: Any) -> Tensor:
+    """PyTorch's ``out=``: the result written into ``out`` (resized if its shape differs), or
+    the result itself when there is no ``out``. Refused when a gradient would be needed."""
+    if out is None:
+        return result
+    if _GradMode.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in inputs):
+        raise RuntimeError(msg.out_with_grad(name))
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if out._array.shape != result._array.shape:
+        if out._array.size:
+            warnings.warn(msg.out_resized(out._array.shape, result._array.shape), stacklevel=3)
+        out._array = np.empty(result._array.shape, out._array.dtype)
+    out._change_directly(lambda: np.copyto(out._array, result._array, casting="same_kind"))
+    return out

@@ -28,6 +28,72 @@ def _type_name(dtype_name: str) -> str:
     return "autograd_course." + _TYPE_NAMES.get(dtype_name, dtype_name)
 
 
+# ---- devices, saving, out= -----------------------------------------------------------------
+_CPU_HINT = (
+    ': autograd_course computes with NumPy on the CPU only. Write device = "cuda" if '
+    'autograd_course.cuda.is_available() else "cpu" (is_available() is False here).'
+)
+
+
+def no_cuda() -> str:
+    return "Torch not compiled with CUDA enabled" + _CPU_HINT
+
+
+def device_unsupported(kind: str) -> str:
+    return f"PyTorch is not linked with support for {kind} devices" + _CPU_HINT
+
+
+def unknown_device(known: str, given: str) -> str:
+    return f"Expected one of {known} device type at start of device string: {given}"
+
+
+def out_with_grad(name: str) -> str:
+    return (
+        f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+        "but one of the arguments requires grad."
+    )
+
+
+def out_resized(old: Shape, new: Shape) -> str:
+    return (
+        "An output with one or more elements was resized since it had shape "
+        f"{list(old)}, which does not match the required output shape {list(new)}. This "
+        "behavior is deprecated, and in a future PyTorch release outputs will not be resized "
+        "unless they have zero elements. You can explicitly reuse an out tensor t by resizing "
+        "it, inplace, to zero elements with t.resize_(0)."
+    )
+
+
+def masked_fill_value(ndim: int) -> str:
+    return (
+        "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+        f"{ndim} dimension(s)."
+    )
+
+
+def cannot_save(kind: str, where: str) -> str:
+    return (
+        f"save() cannot store a {kind} (at {where}): files hold tensors, numbers, strings, "
+        "None, and lists, tuples and dicts of them, so that loading one can never run code. "
+        "To save a model, save model.state_dict() and load it with model.load_state_dict()."
+    )
+
+
+def not_a_save_file(detail: str) -> str:
+    return (
+        f"This file cannot be loaded: {detail}. autograd_course.load reads files written by "
+        "autograd_course.save (a zip of NumPy arrays and a JSON description, never pickle)."
+    )
+
+
+def weights_only_false() -> str:
+    return (
+        "load(weights_only=False) would unpickle arbitrary objects, which can run code; "
+        "autograd_course files only ever hold weights, so load them with weights_only=True "
+        "(the default)."
+    )
+
+
 # ---- requires_grad, .grad, leaves ----------------------------------------------------------
 def only_floats_require_grad(dtype_name: str) -> str:
     return (

@@ -16,6 +16,7 @@ PRECISION = 4
 LINEWIDTH = 80
 THRESHOLD = 1000
 EDGEITEMS = 3
+SCI_MODE = None  # None: PyTorch's automatic choice; True/False force scientific notation
 _QUIET_DTYPES = ("float32", "int64", "bool")  # dtypes PyTorch does not mention
 
 
@@ -44,6 +45,8 @@ class _Formatter:
                 self.sci = big / small > 1000.0 or big > 1.0e8
                 if not self.whole:
                     self.sci = self.sci or small < 1.0e-4
+        if SCI_MODE is not None:
+            self.sci = bool(SCI_MODE) and self.kind == "f"
         shown = values.ravel()
         if self.kind == "f":  # PyTorch sizes the columns by the nonzero finite values only
             shown = shown[np.isfinite(shown) & (shown != 0)]
@@ -115,3 +118,25 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
             text += ", " + suffix
             last_line += len(suffix) + 2
     return text + ")"
+
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    profile: str | None = None,
+    sci_mode: bool | None = None,
+) -> None:
+    """How tensors print, as ``torch.set_printoptions``: a profile first, then each option."""
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    if profile is not None:
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = _PROFILES[profile]
+    PRECISION = PRECISION if precision is None else int(precision)
+    THRESHOLD = THRESHOLD if threshold is None else threshold
+    EDGEITEMS = EDGEITEMS if edgeitems is None else int(edgeitems)
+    LINEWIDTH = LINEWIDTH if linewidth is None else int(linewidth)
+    SCI_MODE = sci_mode

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._args import as_tensor
-from .ops.indexing import cat, stack, where
+from ._args import as_tensor, write_out
+from .ops import indexing as _indexing
+from .ops.indexing import where
+from .ops.products import einsum
 from .tensor import Tensor
 
-__all__ = ["cat", "concat", "concatenate", "stack", "where"]
+__all__ = ["cat", "concat", "concatenate", "einsum", "stack", "where"]
 
 
 def _method(name: str, doc: str):
-    def fn(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
-        return getattr(as_tensor(input), name)(*args, **kwargs)
+    def fn(input: Tensor, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
+        result = getattr(as_tensor(input), name)(*args, **kwargs)
+        return result if out is None else write_out(out, result, name, input, *args)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
@@ -66,4 +69,94 @@ div = _method("div", "Element-wise quotient.")
 maximum = _method("maximum", "Element-wise larger value (gradient split on ties).")
 minimum = _method("minimum", "Element-wise smaller value (gradient split on ties).")
 clone = _method("clone", "A copy that gradients flow through.")
+
+
+def cat(
+    tensors: Any, dim: int = 0, *, axis: int | None = None, out: Tensor | None = None
+) -> Tensor:
+    """Join tensors along an existing dimension."""
+    result = _indexing.cat(tensors, dim if axis is None else axis)
+    return result if out is None else write_out(out, result, "cat", *tensors)
+
+
+def stack(
+    tensors: Any, dim: int = 0, *, axis: int | None = None, out: Tensor | None = None
+) -> Tensor:
+    """Join tensors along a new dimension."""
+    result = _indexing.stack(tensors, dim if axis is None else axis)
+    return result if out is None else write_out(out, result, "stack", *tensors)
+
+
 concat = concatenate = cat
+
+# ---- element-wise, rounding ----------------------------------------------------------------
+log1p = _method("log1p", "log(1 + x), accurate for small x.")
+expm1 = _method("expm1", "e^x - 1, accurate for small x.")
+log2 = _method("log2", "Base-2 logarithm.")
+log10 = _method("log10", "Base-10 logarithm.")
+exp2 = _method("exp2", "2 to the power of each element.")
+rsqrt = _method("rsqrt", "1 / sqrt(x).")
+ceil = _method("ceil", "The smallest integer >= x (zero gradient).")
+floor = _method("floor", "The largest integer <= x (zero gradient).")
+round = _method("round", "Round to the nearest integer, halves to even (zero gradient).")  # noqa: A001
+trunc = _method("trunc", "Round towards zero (zero gradient).")
+fix = trunc
+sign = _method("sign", "-1, 0 or 1 (zero gradient).")
+frac = _method("frac", "x - trunc(x).")
+clamp_min = _method("clamp_min", "max(x, min).")
+clamp_max = _method("clamp_max", "min(x, max).")
+isnan = _method("isnan", "True where the element is NaN.")
+isinf = _method("isinf", "True where the element is infinite.")
+isfinite = _method("isfinite", "True where the element is finite.")
+# ---- cutting and rearranging -----------------------------------------------------------------
+split = _method("split", "Pieces of a given size (or sizes) along dim.")
+chunk = _method("chunk", "At most n pieces of equal size along dim.")
+tensor_split = _method("tensor_split", "n nearly equal pieces, or cuts at indices.")
+unbind = _method("unbind", "The slices along dim.")
+narrow = _method("narrow", "length elements from start along dim.")
+movedim = _method("movedim", "Dimensions moved to new positions.")
+moveaxis = movedim
+flip = _method("flip", "Reverse the order of elements along dims.")
+fliplr = _method("fliplr", "Reverse the columns.")
+flipud = _method("flipud", "Reverse the rows.")
+roll = _method("roll", "Shift the elements cyclically.")
+tile = _method("tile", "Repeat the tensor along each dimension.")
+repeat_interleave = _method("repeat_interleave", "Repeat each element in place.")
+# ---- gathering and scattering ---------------------------------------------------------------
+gather = _method("gather", "Pick values along dim at index.")
+scatter = _method("scatter", "Write src at index along dim (a copy).")
+scatter_add = _method("scatter_add", "Add src at index along dim (a copy).")
+index_select = _method("index_select", "The slices index along dim.")
+masked_fill = _method("masked_fill", "value where mask is True.")
+masked_select = _method("masked_select", "The elements where mask is True, as 1-D.")
+take_along_dim = _method("take_along_dim", "NumPy's take_along_axis.")
+nonzero = _method("nonzero", "Indices of the nonzero elements.")
+argwhere = _method("argwhere", "Indices of the nonzero elements, one row each.")
+count_nonzero = _method("count_nonzero", "How many elements are nonzero.")
+# ---- sorting, scans, reductions ------------------------------------------------------------
+sort = _method("sort", "(values, indices) sorted along dim.")
+argsort = _method("argsort", "The indices that sort along dim.")
+msort = _method("msort", "Sorted along the first dimension.")
+topk = _method("topk", "The k largest (or smallest) values and their indices.")
+unique = _method("unique", "The distinct values, sorted.")
+cumsum = _method("cumsum", "Running sum along dim.")
+cumprod = _method("cumprod", "Running product along dim.")
+prod = _method("prod", "Product of the elements (over dim, if given).")
+logsumexp = _method("logsumexp", "log(sum(exp(x))) along dim, computed stably.")
+amax = _method("amax", "The largest values along dims (ties share the gradient).")
+amin = _method("amin", "The smallest values along dims (ties share the gradient).")
+# ---- products, norms, comparisons ----------------------------------------------------------
+dot = _method("dot", "Dot product of two 1-D tensors.")
+inner = _method("inner", "Inner product of two 1-D tensors.")
+mv = _method("mv", "Matrix times vector.")
+bmm = _method("bmm", "A batch of matrix products.")
+outer = _method("outer", "Outer product of two vectors.")
+ger = outer
+norm = _method("norm", "The p-norm (Frobenius by default).")
+isclose = _method("isclose", "|a - b| <= atol + rtol |b| element-wise.")
+allclose = _method("allclose", "True when all elements are close.")
+equal = _method("equal", "True when the shapes and all values are equal.")
+logical_and = _method("logical_and", "Element-wise logical and.")
+logical_or = _method("logical_or", "Element-wise logical or.")
+logical_xor = _method("logical_xor", "Element-wise logical xor.")
+logical_not = _method("logical_not", "Element-wise logical not.")

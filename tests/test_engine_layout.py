@@ -27,7 +27,8 @@ READING_PATH = [
 # The engine and the layers built on it; course helpers (demos, grading, plots ...) may import
 # these, never the other way round.
 ENGINE = {"tensor", "_messages", "_args", "dtypes", "grad_mode", "random", "_printing",
-          "autograd", "ops", "creation", "functions"}  # fmt: skip
+          "autograd", "ops", "creation", "functions", "devices", "cuda", "backends",
+          "accelerator", "linalg", "return_types"}  # fmt: skip
 LAYERS = ENGINE | {"nn", "optim", "utils"}
 
 

@@ -11,10 +11,17 @@ the same pattern (forward and backward side by side) for more functions:
 - ``views``: how an in-place change through a view reaches its base
 - ``inplace``: ``+=``, ``add_``, ``zero_``, ``copy_``, ``x[key] = v``
 - ``conversion``: dtype conversions and copies
-- ``comparison``: ``==``, ``<``, ``&`` ... (no gradient)
+- ``comparison``: ``==``, ``<``, ``&``, isclose ... (no gradient)
+- ``pointwise``: log1p, expm1, rounding, and in-place forms (``exp_``...)
+- ``rearrange``: split, chunk, unbind, flip, roll, repeat, tile, ``unsqueeze_``...
+- ``scatter``: gather, scatter, scatter_add, index_select, masked_fill
+- ``sorting``: sort, argsort, topk, unique
+- ``scans``: cumsum, cumprod, prod, logsumexp, amax/amin
+- ``products``: dot, mv, bmm, outer, einsum, norms
+- ``aliases``: NumPy's keyword names (``axis=``, ``keepdims=``) where PyTorch accepts them
 """
 
-from . import (
+from . import (  # noqa: I001 - aliases wraps methods the others define: it comes last
     arithmetic,
     comparison,
     conversion,
@@ -22,7 +29,14 @@ from . import (
     indexing,
     inplace,
     linalg,
+    pointwise,
+    products,
+    rearrange,
     reductions,
+    scans,
+    scatter,
     shape,
+    sorting,
     views,
 )
+from . import aliases

@@ -57,3 +57,34 @@ def all_(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 def equal(self: Tensor, other: Tensor) -> bool:
     """True when both have the same shape and the same values."""
     return self._array.shape == other._array.shape and bool((self._array == other._array).all())
+
+
+@tensor_method("isclose")
+def isclose(
+    self: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """|a - b| <= atol + rtol |b| element-wise (NaNs equal only with equal_nan)."""
+    return _make(np.isclose(self._array, unwrap(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+@tensor_method("allclose")
+def allclose(
+    self: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """True when every element is close (``isclose``)."""
+    return bool(np.allclose(self._array, unwrap(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+@tensor_method("logical_and")
+def logical_and(self: Tensor, other: Any) -> Tensor:
+    return _make(np.logical_and(self._array, unwrap(other)))
+
+
+@tensor_method("logical_or")
+def logical_or(self: Tensor, other: Any) -> Tensor:
+    return _make(np.logical_or(self._array, unwrap(other)))
+
+
+@tensor_method("logical_xor")
+def logical_xor(self: Tensor, other: Any) -> Tensor:
+    return _make(np.logical_xor(self._array, unwrap(other)))

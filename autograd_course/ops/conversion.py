@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _messages as msg
+from .. import devices as _device
 from .. import dtypes as _dt
 from ..tensor import Tensor, tensor_method
 from .arithmetic import Op
@@ -39,18 +41,47 @@ class Clone(Op):
 
 
 @tensor_method("to")
-def to(self: Tensor, *args: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
-    """This tensor in another dtype (itself when it already is), as ``x.to(float64)``."""
+def to(
+    self: Tensor,
+    *args: Any,
+    dtype: Any = None,
+    device: Any = None,
+    non_blocking: bool = False,
+    copy: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    """This tensor in another dtype (itself when nothing changes): ``x.to(float64)``,
+    ``x.to("cpu")``, ``x.to(device, dtype)``, ``x.to(other)``. The only device is the CPU."""
     target = dtype
+    _device.check(device)
     for a in args:
         if isinstance(a, Tensor):
             target = a._array.dtype
-        elif not isinstance(a, str):
+        elif _device.is_device(a) or (isinstance(a, int) and not isinstance(a, bool)):
+            _device.check(a)
+        elif not isinstance(a, bool):  # positional non_blocking / copy flags are ignored
             target = a
-    if target is None:
-        return self
-    target = _dt.to_numpy_dtype(target)
-    return self if target == self._array.dtype else ToCopy.apply(self, target)
+    out = self
+    if target is not None:
+        target = _dt.to_numpy_dtype(target)
+        out = self if target == self._array.dtype else ToCopy.apply(self, target)
+    return clone(out) if copy and out is self else out
+
+
+_TENSOR_TYPES = {name: dtype for dtype, name in msg._TYPE_NAMES.items()}
+
+
+@tensor_method("type")
+def type_(self: Tensor, dtype: Any = None, non_blocking: bool = False, **kwargs: Any) -> Any:
+    """With no argument, the tensor type's name (``FloatTensor``); else ``to(dtype)``."""
+    if dtype is None:
+        return msg._type_name(self._array.dtype.name)
+    if isinstance(dtype, str):
+        name = dtype.rsplit(".", 1)[-1]
+        if name not in _TENSOR_TYPES:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = _TENSOR_TYPES[name]
+    return to(self, dtype)
 
 
 def _conversion(name: str, dtype: _dt.dtype) -> None:

@@ -1,0 +1,176 @@
+"""``autograd.functional``: derivatives of a whole function at a point, as PyTorch offers them:
+``vjp`` (vᵀJ, one backward pass), ``jvp`` (J v, by differentiating a vjp once more),
+``jacobian`` (one vjp per output element), ``hessian`` (the jacobian of the gradient), and
+``hvp`` / ``vhp`` (H v, a second backward pass through the gradient).
+
+The inputs are detached copies that require grad, so nothing reaches the caller's graph
+unless ``create_graph=True``; an output that does not depend on an input gives zeros.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..grad_mode import enable_grad
+from ..ops.indexing import stack
+from ..tensor import Tensor, _make
+from .engine import grad
+
+
+def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple[Tensor, ...]]:
+    """(was it a tuple, its tensors), with PyTorch's error for anything else."""
+    is_tuple = isinstance(x, tuple | list)
+    items = tuple(x) if is_tuple else (x,)
+    for i, t in enumerate(items):
+        if not isinstance(t, Tensor):
+            kind = type(t).__name__
+            where = f"element {i} of the tuple" if is_tuple else "the value"
+            raise TypeError(
+                f"The {what} given to {fn} must be either a Tensor or a tuple of Tensors but "
+                f"the type of {where} is {kind}."
+            )
+    return is_tuple, items
+
+
+def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
+    """Inputs that require grad: views of them when building a graph, else detached copies."""
+    if create_graph:
+        return tuple(
+            t.view_as(t) if t.requires_grad else t.detach().requires_grad_() for t in inputs
+        )
+    return tuple(t.detach().requires_grad_() for t in inputs)
+
+
+def _grads(outputs: Any, inputs: tuple, grad_outputs: Any, create_graph: bool) -> tuple:
+    """autograd.grad, with zeros for inputs the outputs do not depend on."""
+    outs = [o for o in outputs if o.requires_grad]
+    gos = [g for o, g in zip(outputs, grad_outputs) if o.requires_grad]
+    if not outs:
+        found = (None,) * len(inputs)
+    else:
+        found = grad(outs, list(inputs), gos, retain_graph=True, create_graph=create_graph,
+                     allow_unused=True)  # fmt: skip
+    return tuple(_make(np.zeros_like(x._array)) if g is None else g for g, x in zip(found, inputs))
+
+
+def _finish(values: tuple, is_tuple: bool, create_graph: bool) -> Any:
+    values = tuple(v if create_graph else v.detach() for v in values)
+    return values if is_tuple else values[0]
+
+
+def _check_v(v: Any, like: tuple[Tensor, ...], fn: str, what: str) -> tuple[Tensor, ...]:
+    if v is None:
+        if len(like) != 1 or like[0].numel() != 1:
+            raise RuntimeError(
+                f"The vector v can only be None if the {what} to the user-provided function "
+                "is a single Tensor with a single element."
+            )
+        return (_make(np.ones_like(like[0]._array)),)
+    _, vs = _as_tuple(v, "v", fn)
+    if len(vs) != len(like):
+        raise RuntimeError(f"v has invalid size: should be {len(like)} but got {len(vs)}.")
+    for a, b in zip(vs, like):
+        if a.shape != b.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: v has a shape of {a.shape} and the {what} has a shape of "
+                f"{b.shape}."
+            )
+    return vs
+
+
+def vjp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:  # fmt: skip
+    """(func(inputs), vᵀ J): the gradient of ⟨v, func(inputs)⟩ with respect to the inputs."""
+    in_tuple, xs = _as_tuple(inputs, "inputs", "vjp")
+    with enable_grad():
+        xs = _prepare(xs, create_graph)
+        out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "vjp")
+        vs = _check_v(v, outs, "vjp", "outputs")
+        result = _grads(outs, xs, vs, create_graph)
+    return _finish(outs, out_tuple, create_graph), _finish(result, in_tuple, create_graph)
+
+
+def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:  # fmt: skip
+    """(func(inputs), J v). Reverse mode twice: u ↦ uᵀJ is linear in u, so differentiating
+    ⟨uᵀJ, v⟩ with respect to u gives J v."""
+    in_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
+    with enable_grad():
+        xs = _prepare(xs, create_graph)
+        vs = _check_v(v, xs, "jvp", "input")
+        out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jvp")
+        us = tuple(_make(np.zeros_like(o._array)).requires_grad_() for o in outs)
+        g = _grads(outs, xs, us, create_graph=True)
+        result = _grads(g, us, vs, create_graph)
+    return _finish(outs, out_tuple, create_graph), _finish(result, out_tuple, create_graph)
+
+
+def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:  # fmt: skip
+    """d func / d inputs: shape output.shape + input.shape, one backward pass per output
+    element (tuples of inputs or outputs give tuples, as in PyTorch)."""
+    in_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
+    with enable_grad():
+        xs = _prepare(xs, create_graph)
+        out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jacobian")
+        blocks = []
+        for out in outs:
+            rows = []
+            for k in range(out.numel()):
+                seed = np.zeros(out._array.size, dtype=out._array.dtype)
+                seed[k] = 1
+                rows.append(
+                    _grads((out,), xs, (_make(seed.reshape(out._array.shape)),), create_graph)
+                )
+            per_input = []
+            for j, x in enumerate(xs):
+                if rows:
+                    block = stack([r[j] for r in rows]).reshape(*out.shape, *x.shape)
+                else:
+                    block = _make(np.zeros((*out.shape, *x.shape), x._array.dtype))
+                per_input.append(block if create_graph else block.detach())
+            blocks.append(tuple(per_input) if in_tuple else per_input[0])
+    return tuple(blocks) if out_tuple else blocks[0]
+
+
+def hessian(func: Callable, inputs: Any, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:  # fmt: skip
+    """Second derivatives of a scalar function: the jacobian of its gradient."""
+    in_tuple, xs = _as_tuple(inputs, "inputs", "hessian")
+
+    def gradient(*args: Tensor) -> Any:
+        out = func(*args)
+        if not isinstance(out, Tensor) or out.numel() != 1:
+            raise RuntimeError(
+                "The function given to hessian should return a single Tensor with one element"
+            )
+        g = _grads((out.reshape(()),), args, (_make(np.ones((), out._array.dtype)),), True)
+        return g if in_tuple else g[0]
+
+    return jacobian(gradient, xs if in_tuple else xs[0], create_graph)
+
+
+def vhp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:  # fmt: skip
+    """(func(inputs), vᵀ H) for a scalar function: a backward pass through its gradient."""
+    in_tuple, xs = _as_tuple(inputs, "inputs", "vhp")
+    with enable_grad():
+        xs = _prepare(xs, create_graph)
+        out = func(*xs)
+        if not isinstance(out, Tensor) or out.numel() != 1:
+            raise RuntimeError(
+                "The Tensor returned by the function given to hvp should contain a single element"
+            )
+        vs = _check_v(v, xs, "vhp", "input")
+        g = _grads((out.reshape(()),), xs, (_make(np.ones((), out._array.dtype)),), True)
+        result = _grads(g, xs, vs, create_graph)
+    return (out if create_graph else out.detach()), _finish(result, in_tuple, create_graph)
+
+
+def hvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:  # fmt: skip
+    """(func(inputs), H v): the Hessian is symmetric, so this is ``vhp``."""
+    return vhp(func, inputs, v, create_graph, strict)
