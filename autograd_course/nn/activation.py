@@ -84,8 +84,9 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (already linear)."""
     scaled = input * beta
-    # relu(z) + log(1 + exp(-|z|)) is log(1 + exp(z)) without overflow for large z.
-    smooth = (scaled.relu() + ((-scaled.abs()).exp() + 1).log()) / beta
+    # max(z, 0) + log1p(exp(-|z|)) is log(1 + exp(z)) without overflow for large z; maximum
+    # splits its gradient at a tie, so the derivative at 0 is sigmoid(0) = 1/2, as it should be.
+    smooth = (scaled.maximum(scaled.new_zeros(())) + (-scaled.abs()).exp().log1p()) / beta
     return where(scaled > threshold, input, smooth)
 
 

@@ -21,7 +21,6 @@ from .._args import operands
 from ..autograd.function import Function
 from ..creation import from_numpy
 from ..ops.arithmetic import Op
-from ..ops.indexing import where
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -120,17 +119,6 @@ def softmax(input: Tensor, dim: int) -> Tensor:
 def log_softmax(input: Tensor, dim: int) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably."""
     return input.log_softmax(dim)
-
-
-def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """log(1 + e^(beta x)) / beta, a smooth ReLU; linear (x itself) where beta x > threshold.
-
-    Written as max(z, 0) + log1p(e^-|z|) (z = beta x), which never overflows; ``maximum``
-    splits its gradient at a tie, so the derivative at 0 is sigmoid(0) = 1/2, as it should be.
-    """
-    z = input * beta
-    smooth = (z.maximum(z.new_zeros(())) + (-z.abs()).exp().log1p()) / beta
-    return where(z > threshold, input, smooth)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
