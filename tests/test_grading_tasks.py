@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -438,7 +439,6 @@ def test_bce_with_logits_must_stay_finite():
         return -(y * ac.log(p) + (1 - y) * ac.log(1 - p)).mean()
 
     assert outcome("bce-with-logits", stable).passed
-    assert outcome("bce-with-logits", nn.BCEWithLogitsLoss()).passed
     assert outcome("bce-with-logits", naive).score == 0
     clamped = outcome("bce-with-logits", lambda z, y: nn.BCELoss()(ac.sigmoid(z), y))
     assert clamped.score == 0  # log clamped at −100: finite but wrong for |z| = 1000
@@ -470,10 +470,10 @@ def test_accuracy_gives_one_point_without_no_grad():
     def right(model, X, y):
         with ac.no_grad():
             p = model(X)
-        return ((p > 0.5).float() == y).float().mean().item()
+        return ((p > 0.5).float().reshape(y.shape) == y).float().mean().item()
 
     def with_graph(model, X, y):
-        return ((model(X) > 0.5).float() == y).float().mean().item()
+        return ((model(X) > 0.5).float().reshape(y.shape) == y).float().mean().item()
 
     assert outcome("accuracy", right).passed
     assert outcome("accuracy", with_graph).score == 1
@@ -551,3 +551,172 @@ def test_naive_baseline_and_metrics():
         "forecast-metrics", lambda a, p, q: {**metrics(a, p, q), "rmse": np.mean((p - a) ** 2)}
     )
     assert "square root" in no_root.feedback
+
+
+# -- checks that judge exactly what each task asks ---------------------------------------------
+
+
+def test_mse_divided_by_rows_fails_on_a_matrix_of_predictions():
+    result = outcome("mse", lambda p, t: ((p - t) ** 2).sum() / len(p))
+    assert result.score == 0 and "len(prediction)" in result.feedback
+    assert "all" in result.feedback
+
+
+def test_mse_of_shape_one_is_not_a_0d_tensor():
+    result = outcome("mse", lambda p, t: ((p - t) ** 2).mean().reshape(1))
+    assert result.score == 0 and "0-d" in result.feedback and "(1,)" in result.feedback
+
+
+def test_step_that_rebinds_the_parameters_fails():
+    def rebinding(model, X, y, lr):
+        loss = ((model(X) - y) ** 2).mean()
+        loss.backward()
+        model.w = (model.w - lr * model.w.grad).detach().requires_grad_()
+        model.b = (model.b - lr * model.b.grad).detach().requires_grad_()
+        return loss.item()
+
+    result = outcome("step", rebinding)
+    assert result.score == 0 and "replaced model.w" in result.feedback
+    assert "in place" in result.feedback
+
+
+def test_train_loop_accepts_the_losses_as_a_numpy_array_and_names_what_it_got():
+    assert outcome("train-loop", lambda *args: np.array(make_train()(*args))).passed
+    none = outcome("train-loop", lambda *args: None)
+    assert none.score == 0 and "returned None" in none.feedback and "got None" not in none.feedback
+
+
+def test_chronological_split_names_parts_in_the_wrong_order():
+    def swapped(X, y, f):
+        n = int(len(X) * f)
+        return X[:n], y[:n], X[n:], y[n:]
+
+    result = outcome("chronological-split", swapped)
+    assert result.score == 0
+    assert "wrong order" in result.feedback
+    assert "X_train, y_train, X_test, y_test" in result.feedback
+
+    def rounded_up(X, y, f):
+        n = math.ceil(len(X) * f) + 1
+        return X[:n], X[n:], y[:n], y[n:]
+
+    wrong = outcome("chronological-split", rounded_up)
+    assert wrong.score == 0 and "round down" in wrong.feedback
+    given, expected = re.search(
+        r"gave (\d+) rows.* = (\d+) \(round down\)", wrong.feedback
+    ).groups()
+    assert given != expected  # the message never contradicts itself
+
+
+def test_linear_module_with_a_detached_bias_names_requires_grad_and_keeps_credit():
+    class DetachedBias(GoodLinear):
+        def __init__(self, n_in, n_out):
+            super().__init__(n_in, n_out)
+            self.bias = nn.Parameter(self.bias.detach(), requires_grad=False)
+
+    class NoBias(nn.Module):
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            bound = 1 / math.sqrt(n_in)
+            self.weight = nn.Parameter(ac.empty(n_out, n_in).uniform_(-bound, bound))
+
+        def forward(self, x):
+            return x @ self.weight.T
+
+    detached = outcome("linear-module", DetachedBias)
+    assert "return statement" not in detached.feedback
+    assert "bias" in detached.feedback and "require grad" in detached.feedback
+    assert detached.score == 1  # the initialisation is right
+    assert outcome("linear-module", NoBias).score <= detached.score
+
+
+def test_autograd_tasks_reject_finite_differences_in_float64():
+    def central(f, a, b, h=1e-6):
+        da = (
+            f(ac.tensor(a + h, dtype=ac.float64), ac.tensor(b, dtype=ac.float64))
+            - f(ac.tensor(a - h, dtype=ac.float64), ac.tensor(b, dtype=ac.float64))
+        ) / (2 * h)
+        db = (
+            f(ac.tensor(a, dtype=ac.float64), ac.tensor(b + h, dtype=ac.float64))
+            - f(ac.tensor(a, dtype=ac.float64), ac.tensor(b - h, dtype=ac.float64))
+        ) / (2 * h)
+        return da.item(), db.item()
+
+    result = outcome("autograd-gradient", central)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+    def second_by_differences(f, x, h=1e-4):
+        t = [ac.tensor(x + k * h, dtype=ac.float64) for k in (-1, 0, 1)]
+        return ((f(t[0]) - 2 * f(t[1]) + f(t[2])) / h**2).item()
+
+    result = outcome("second-derivative", second_by_differences)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+    def vjp_by_differences(f, x, v, h=1e-6):
+        x64, v64 = np.array(x, dtype=float), np.array(v, dtype=float)
+        out = []
+        for i in range(len(x)):
+            up, down = x64.copy(), x64.copy()
+            up[i] += h
+            down[i] -= h
+            column = (f(ac.tensor(up)) - f(ac.tensor(down))).numpy() / (2 * h)
+            out.append(float(column @ v64))
+        return out
+
+    result = outcome("vector-jacobian", vjp_by_differences)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+    def slopes_by_differences(f, xs, h=1e-6):
+        return [
+            (
+                (f(ac.tensor(x + h, dtype=ac.float64)) - f(ac.tensor(x - h, dtype=ac.float64)))
+                / (2 * h)
+            ).item()
+            for x in xs
+        ]
+
+    result = outcome("accumulation", slopes_by_differences)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+
+def test_bce_with_logits_may_not_call_the_library_loss():
+    library = outcome("bce-with-logits", nn.BCEWithLogitsLoss())
+    assert library.score == 0 and "nn.BCEWithLogitsLoss" in library.feedback
+    functional = outcome(
+        "bce-with-logits", lambda z, y: nn.functional.binary_cross_entropy_with_logits(z, y) * 1
+    )
+    assert functional.score == 0
+
+
+def test_accuracy_spots_n_against_n_by_1_broadcasting():
+    def broadcasting(model, X, y):
+        with ac.no_grad():
+            p = model(X)
+        return ((p > 0.5).float() == y).float().mean().item()
+
+    result = outcome("accuracy", broadcasting)
+    assert result.score == 0 and "broadcast" in result.feedback and "reshape" in result.feedback
+
+
+def test_raw_errors_get_a_hint():
+    def grad_is_none(f, a, b):
+        a, b = ac.tensor(a), ac.tensor(b, requires_grad=True)
+        f(a, b).backward()
+        return a.grad * 1, b.grad.item()
+
+    result = outcome("autograd-gradient", grad_is_none)
+    assert result.score == 0 and "NoneType" in result.feedback
+    assert ".grad" in result.feedback and "requires_grad=True" in result.feedback
+
+    def v_as_list(f, x, v):
+        x = ac.tensor(x, requires_grad=True)
+        f(x).backward(v)
+        return x.grad
+
+    result = outcome("vector-jacobian", v_as_list)
+    assert result.score == 0 and "backward(" in result.feedback and "tensor" in result.feedback
+    hint = base.raw_error_hint(
+        "RuntimeError", "The size of tensor a (4) must match the size of tensor b (3)"
+    )
+    assert "(n, 1)" in hint
+    assert base.raw_error_hint("ValueError", "something else") == ""
