@@ -720,3 +720,142 @@ def test_raw_errors_get_a_hint():
     )
     assert "(n, 1)" in hint
     assert base.raw_error_hint("ValueError", "something else") == ""
+
+
+# -- exercise 05 ------------------------------------------------------------------------------
+
+
+def kahn_order(output):
+    """Every node once, each after all the nodes that send it gradient (written here)."""
+    counts, stack = {output.grad_fn: 0}, [output.grad_fn]
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None:
+                if child not in counts:
+                    counts[child] = 0
+                    stack.append(child)
+                counts[child] += 1
+    order, ready = [], [output.grad_fn]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child, _ in node.next_functions:
+            if child is not None:
+                counts[child] -= 1
+                if not counts[child]:
+                    ready.append(child)
+    return order
+
+
+def by_hand(output, leaves, add=True):
+    """A backward walk that calls each node; ``add=False`` overwrites at fan-out instead."""
+    grads, found = {output.grad_fn: ac.ones_like(output)}, {}
+    for node in kahn_order(output):
+        grad = grads.pop(node)
+        if not node.next_functions:
+            found[id(node.variable)] = grad
+            continue
+        outs = node(grad)
+        for (child, _), g in zip(node.next_functions, outs if isinstance(outs, tuple) else (outs,)):
+            grads[child] = grads[child] + g if add and child in grads else g
+    return [found[id(leaf)] for leaf in leaves]
+
+
+class Hypot(ac.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        r = (a * a + b * b).sqrt()
+        ctx.save_for_backward(a, b, r)
+        return r
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, r = ctx.saved_tensors
+        return grad * a / r, grad * b / r
+
+
+def test_div_backward_rule_needs_the_sign_and_grad_output():
+    assert outcome("backward-rule", lambda g, a, b: (g / b, -g * a / b**2)).passed
+    sign = outcome("backward-rule", lambda g, a, b: (g / b, g * a / b**2))
+    assert sign.score == 0 and "sign" in sign.feedback
+    no_grad = outcome("backward-rule", lambda g, a, b: (1 / b, -a / b**2))
+    assert no_grad.score == 0 and "grad_output" in no_grad.feedback
+
+
+def test_topological_order_every_node_once_in_dependency_order_without_recursion():
+    assert outcome("topological-order", kahn_order).passed
+
+    def recursive(output):
+        order, seen = [], set()
+
+        def visit(node):
+            if node is None or node in seen:
+                return
+            seen.add(node)
+            for child, _ in node.next_functions:
+                visit(child)
+            order.append(node)
+
+        visit(output.grad_fn)
+        return order[::-1]
+
+    deep = outcome("topological-order", recursive)
+    assert deep.score == 0 and "recursion" in deep.feedback and "stack" in deep.feedback
+
+    def no_leaves(output):
+        return [node for node in kahn_order(output) if node.next_functions]
+
+    assert "missing" in outcome("topological-order", no_leaves).feedback
+
+    def every_path(output):  # no "seen" set: a node reached twice is listed twice
+        order, stack = [], [output.grad_fn]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(child for child, _ in node.next_functions if child is not None)
+        return order
+
+    assert "more than once" in outcome("topological-order", every_path).feedback
+
+    def reversed_order(output):
+        return kahn_order(output)[::-1]
+
+    assert "comes before" in outcome("topological-order", reversed_order).feedback
+
+
+def test_fan_out_sums_gradients_by_hand_and_refuses_the_engine():
+    assert outcome("fan-out", by_hand).passed
+    overwrite = outcome("fan-out", lambda out, leaves: by_hand(out, leaves, add=False))
+    assert overwrite.score == 0 and "added up" in overwrite.feedback
+
+    def engine(output, leaves):
+        output.backward()
+        return [leaf.grad for leaf in leaves]
+
+    refused = outcome("fan-out", engine)
+    assert refused.score == 0 and "called the engine" in refused.feedback
+
+    def autograd_grad(output, leaves):
+        return list(ac.autograd.grad(output, leaves))
+
+    assert outcome("fan-out", autograd_grad).score == 0
+
+
+def test_custom_function_with_two_inputs_passes_gradcheck():
+    assert outcome("custom-function", Hypot).passed
+
+    class Swapped(Hypot):
+        @staticmethod
+        def backward(ctx, grad):
+            a, b, r = ctx.saved_tensors
+            return grad * b / r, grad * a / r
+
+    assert "swapped" in outcome("custom-function", Swapped).feedback
+
+    class NoGrad(Hypot):
+        @staticmethod
+        def backward(ctx, grad):
+            a, b, r = ctx.saved_tensors
+            return a / r, b / r
+
+    assert "grad_output" in outcome("custom-function", NoGrad).feedback
