@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -438,7 +439,6 @@ def test_bce_with_logits_must_stay_finite():
         return -(y * ac.log(p) + (1 - y) * ac.log(1 - p)).mean()
 
     assert outcome("bce-with-logits", stable).passed
-    assert outcome("bce-with-logits", nn.BCEWithLogitsLoss()).passed
     assert outcome("bce-with-logits", naive).score == 0
     clamped = outcome("bce-with-logits", lambda z, y: nn.BCELoss()(ac.sigmoid(z), y))
     assert clamped.score == 0  # log clamped at −100: finite but wrong for |z| = 1000
@@ -470,10 +470,10 @@ def test_accuracy_gives_one_point_without_no_grad():
     def right(model, X, y):
         with ac.no_grad():
             p = model(X)
-        return ((p > 0.5).float() == y).float().mean().item()
+        return ((p > 0.5).float().reshape(y.shape) == y).float().mean().item()
 
     def with_graph(model, X, y):
-        return ((model(X) > 0.5).float() == y).float().mean().item()
+        return ((model(X) > 0.5).float().reshape(y.shape) == y).float().mean().item()
 
     assert outcome("accuracy", right).passed
     assert outcome("accuracy", with_graph).score == 1
@@ -551,3 +551,311 @@ def test_naive_baseline_and_metrics():
         "forecast-metrics", lambda a, p, q: {**metrics(a, p, q), "rmse": np.mean((p - a) ** 2)}
     )
     assert "square root" in no_root.feedback
+
+
+# -- checks that judge exactly what each task asks ---------------------------------------------
+
+
+def test_mse_divided_by_rows_fails_on_a_matrix_of_predictions():
+    result = outcome("mse", lambda p, t: ((p - t) ** 2).sum() / len(p))
+    assert result.score == 0 and "len(prediction)" in result.feedback
+    assert "all" in result.feedback
+
+
+def test_mse_of_shape_one_is_not_a_0d_tensor():
+    result = outcome("mse", lambda p, t: ((p - t) ** 2).mean().reshape(1))
+    assert result.score == 0 and "0-d" in result.feedback and "(1,)" in result.feedback
+
+
+def test_step_that_rebinds_the_parameters_fails():
+    def rebinding(model, X, y, lr):
+        loss = ((model(X) - y) ** 2).mean()
+        loss.backward()
+        model.w = (model.w - lr * model.w.grad).detach().requires_grad_()
+        model.b = (model.b - lr * model.b.grad).detach().requires_grad_()
+        return loss.item()
+
+    result = outcome("step", rebinding)
+    assert result.score == 0 and "replaced model.w" in result.feedback
+    assert "in place" in result.feedback
+
+
+def test_train_loop_accepts_the_losses_as_a_numpy_array_and_names_what_it_got():
+    assert outcome("train-loop", lambda *args: np.array(make_train()(*args))).passed
+    none = outcome("train-loop", lambda *args: None)
+    assert none.score == 0 and "returned None" in none.feedback and "got None" not in none.feedback
+
+
+def test_chronological_split_names_parts_in_the_wrong_order():
+    def swapped(X, y, f):
+        n = int(len(X) * f)
+        return X[:n], y[:n], X[n:], y[n:]
+
+    result = outcome("chronological-split", swapped)
+    assert result.score == 0
+    assert "wrong order" in result.feedback
+    assert "X_train, y_train, X_test, y_test" in result.feedback
+
+    def rounded_up(X, y, f):
+        n = math.ceil(len(X) * f) + 1
+        return X[:n], X[n:], y[:n], y[n:]
+
+    wrong = outcome("chronological-split", rounded_up)
+    assert wrong.score == 0 and "round down" in wrong.feedback
+    given, expected = re.search(
+        r"gave (\d+) rows.* = (\d+) \(round down\)", wrong.feedback
+    ).groups()
+    assert given != expected  # the message never contradicts itself
+
+
+def test_linear_module_with_a_detached_bias_names_requires_grad_and_keeps_credit():
+    class DetachedBias(GoodLinear):
+        def __init__(self, n_in, n_out):
+            super().__init__(n_in, n_out)
+            self.bias = nn.Parameter(self.bias.detach(), requires_grad=False)
+
+    class NoBias(nn.Module):
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            bound = 1 / math.sqrt(n_in)
+            self.weight = nn.Parameter(ac.empty(n_out, n_in).uniform_(-bound, bound))
+
+        def forward(self, x):
+            return x @ self.weight.T
+
+    detached = outcome("linear-module", DetachedBias)
+    assert "return statement" not in detached.feedback
+    assert "bias" in detached.feedback and "require grad" in detached.feedback
+    assert detached.score == 1  # the initialisation is right
+    assert outcome("linear-module", NoBias).score <= detached.score
+
+
+def test_autograd_tasks_reject_finite_differences_in_float64():
+    def central(f, a, b, h=1e-6):
+        da = (
+            f(ac.tensor(a + h, dtype=ac.float64), ac.tensor(b, dtype=ac.float64))
+            - f(ac.tensor(a - h, dtype=ac.float64), ac.tensor(b, dtype=ac.float64))
+        ) / (2 * h)
+        db = (
+            f(ac.tensor(a, dtype=ac.float64), ac.tensor(b + h, dtype=ac.float64))
+            - f(ac.tensor(a, dtype=ac.float64), ac.tensor(b - h, dtype=ac.float64))
+        ) / (2 * h)
+        return da.item(), db.item()
+
+    result = outcome("autograd-gradient", central)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+    def second_by_differences(f, x, h=1e-4):
+        t = [ac.tensor(x + k * h, dtype=ac.float64) for k in (-1, 0, 1)]
+        return ((f(t[0]) - 2 * f(t[1]) + f(t[2])) / h**2).item()
+
+    result = outcome("second-derivative", second_by_differences)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+    def vjp_by_differences(f, x, v, h=1e-6):
+        x64, v64 = np.array(x, dtype=float), np.array(v, dtype=float)
+        out = []
+        for i in range(len(x)):
+            up, down = x64.copy(), x64.copy()
+            up[i] += h
+            down[i] -= h
+            column = (f(ac.tensor(up)) - f(ac.tensor(down))).numpy() / (2 * h)
+            out.append(float(column @ v64))
+        return out
+
+    result = outcome("vector-jacobian", vjp_by_differences)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+    def slopes_by_differences(f, xs, h=1e-6):
+        return [
+            (
+                (f(ac.tensor(x + h, dtype=ac.float64)) - f(ac.tensor(x - h, dtype=ac.float64)))
+                / (2 * h)
+            ).item()
+            for x in xs
+        ]
+
+    result = outcome("accumulation", slopes_by_differences)
+    assert result.score == 0 and "finite differences" in result.feedback
+
+
+def test_bce_with_logits_may_not_call_the_library_loss():
+    library = outcome("bce-with-logits", nn.BCEWithLogitsLoss())
+    assert library.score == 0 and "nn.BCEWithLogitsLoss" in library.feedback
+    functional = outcome(
+        "bce-with-logits", lambda z, y: nn.functional.binary_cross_entropy_with_logits(z, y) * 1
+    )
+    assert functional.score == 0
+
+
+def test_accuracy_spots_n_against_n_by_1_broadcasting():
+    def broadcasting(model, X, y):
+        with ac.no_grad():
+            p = model(X)
+        return ((p > 0.5).float() == y).float().mean().item()
+
+    result = outcome("accuracy", broadcasting)
+    assert result.score == 0 and "broadcast" in result.feedback and "reshape" in result.feedback
+
+
+def test_raw_errors_get_a_hint():
+    def grad_is_none(f, a, b):
+        a, b = ac.tensor(a), ac.tensor(b, requires_grad=True)
+        f(a, b).backward()
+        return a.grad * 1, b.grad.item()
+
+    result = outcome("autograd-gradient", grad_is_none)
+    assert result.score == 0 and "NoneType" in result.feedback
+    assert ".grad" in result.feedback and "requires_grad=True" in result.feedback
+
+    def v_as_list(f, x, v):
+        x = ac.tensor(x, requires_grad=True)
+        f(x).backward(v)
+        return x.grad
+
+    result = outcome("vector-jacobian", v_as_list)
+    assert result.score == 0 and "backward(" in result.feedback and "tensor" in result.feedback
+    hint = base.raw_error_hint(
+        "RuntimeError", "The size of tensor a (4) must match the size of tensor b (3)"
+    )
+    assert "(n, 1)" in hint
+    assert base.raw_error_hint("ValueError", "something else") == ""
+
+
+# -- exercise 05 ------------------------------------------------------------------------------
+
+
+def kahn_order(output):
+    """Every node once, each after all the nodes that send it gradient (written here)."""
+    counts, stack = {output.grad_fn: 0}, [output.grad_fn]
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None:
+                if child not in counts:
+                    counts[child] = 0
+                    stack.append(child)
+                counts[child] += 1
+    order, ready = [], [output.grad_fn]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child, _ in node.next_functions:
+            if child is not None:
+                counts[child] -= 1
+                if not counts[child]:
+                    ready.append(child)
+    return order
+
+
+def by_hand(output, leaves, add=True):
+    """A backward walk that calls each node; ``add=False`` overwrites at fan-out instead."""
+    grads, found = {output.grad_fn: ac.ones_like(output)}, {}
+    for node in kahn_order(output):
+        grad = grads.pop(node)
+        if not node.next_functions:
+            found[id(node.variable)] = grad
+            continue
+        outs = node(grad)
+        for (child, _), g in zip(node.next_functions, outs if isinstance(outs, tuple) else (outs,)):
+            grads[child] = grads[child] + g if add and child in grads else g
+    return [found[id(leaf)] for leaf in leaves]
+
+
+class Hypot(ac.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        r = (a * a + b * b).sqrt()
+        ctx.save_for_backward(a, b, r)
+        return r
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, r = ctx.saved_tensors
+        return grad * a / r, grad * b / r
+
+
+def test_div_backward_rule_needs_the_sign_and_grad_output():
+    assert outcome("backward-rule", lambda g, a, b: (g / b, -g * a / b**2)).passed
+    sign = outcome("backward-rule", lambda g, a, b: (g / b, g * a / b**2))
+    assert sign.score == 0 and "sign" in sign.feedback
+    no_grad = outcome("backward-rule", lambda g, a, b: (1 / b, -a / b**2))
+    assert no_grad.score == 0 and "grad_output" in no_grad.feedback
+
+
+def test_topological_order_every_node_once_in_dependency_order_without_recursion():
+    assert outcome("topological-order", kahn_order).passed
+
+    def recursive(output):
+        order, seen = [], set()
+
+        def visit(node):
+            if node is None or node in seen:
+                return
+            seen.add(node)
+            for child, _ in node.next_functions:
+                visit(child)
+            order.append(node)
+
+        visit(output.grad_fn)
+        return order[::-1]
+
+    deep = outcome("topological-order", recursive)
+    assert deep.score == 0 and "recursion" in deep.feedback and "stack" in deep.feedback
+
+    def no_leaves(output):
+        return [node for node in kahn_order(output) if node.next_functions]
+
+    assert "missing" in outcome("topological-order", no_leaves).feedback
+
+    def every_path(output):  # no "seen" set: a node reached twice is listed twice
+        order, stack = [], [output.grad_fn]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(child for child, _ in node.next_functions if child is not None)
+        return order
+
+    assert "more than once" in outcome("topological-order", every_path).feedback
+
+    def reversed_order(output):
+        return kahn_order(output)[::-1]
+
+    assert "comes before" in outcome("topological-order", reversed_order).feedback
+
+
+def test_fan_out_sums_gradients_by_hand_and_refuses_the_engine():
+    assert outcome("fan-out", by_hand).passed
+    overwrite = outcome("fan-out", lambda out, leaves: by_hand(out, leaves, add=False))
+    assert overwrite.score == 0 and "added up" in overwrite.feedback
+
+    def engine(output, leaves):
+        output.backward()
+        return [leaf.grad for leaf in leaves]
+
+    refused = outcome("fan-out", engine)
+    assert refused.score == 0 and "called the engine" in refused.feedback
+
+    def autograd_grad(output, leaves):
+        return list(ac.autograd.grad(output, leaves))
+
+    assert outcome("fan-out", autograd_grad).score == 0
+
+
+def test_custom_function_with_two_inputs_passes_gradcheck():
+    assert outcome("custom-function", Hypot).passed
+
+    class Swapped(Hypot):
+        @staticmethod
+        def backward(ctx, grad):
+            a, b, r = ctx.saved_tensors
+            return grad * b / r, grad * a / r
+
+    assert "swapped" in outcome("custom-function", Swapped).feedback
+
+    class NoGrad(Hypot):
+        @staticmethod
+        def backward(ctx, grad):
+            a, b, r = ctx.saved_tensors
+            return a / r, b / r
+
+    assert "grad_output" in outcome("custom-function", NoGrad).feedback

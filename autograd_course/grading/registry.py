@@ -26,6 +26,7 @@ EXERCISES: dict[str, str] = {
     "02_linear_regression": "ex02_linear_regression",
     "03_binary_classifier": "ex03_binary_classifier",
     "04_stock_prediction": "ex04_stock_prediction",
+    "05_inside_the_engine": "ex05_inside_the_engine",
 }
 
 _PACKAGE = "autograd_course.grading"

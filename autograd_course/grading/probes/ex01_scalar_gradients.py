@@ -18,6 +18,28 @@ FUNCTIONS = {
 }
 
 
+class Watched:
+    """A function as the answer sees it: counts its calls and how many of them got an input
+    that requires grad (autograd's way), so the grader can tell autograd from finite
+    differences."""
+
+    def __init__(self, function):
+        self.function, self.calls, self.tracked = function, 0, 0
+
+    def __call__(self, *args):
+        self.calls += 1
+        if any(bool(getattr(arg, "requires_grad", False)) for arg in args):
+            self.tracked += 1
+        return self.function(*args)
+
+
+def _watched(answer, name, *args):
+    """Call ``answer(f, *args)`` with the named function watched; value and call counts."""
+    f = Watched(FUNCTIONS[name])
+    value = describe(answer(f, *args))
+    return {"value": value, "calls": f.calls, "tracked": f.tracked}
+
+
 def probe_hand(answer, inputs):
     results = []
     for a, b in inputs:
@@ -31,7 +53,7 @@ def probe_autograd(answer, inputs):
     for case in inputs:
         a, b = case["a"], case["b"]
         with during(f"calling gradient_with_autograd(f, {a:g}, {b:g}) for {case['text']}"):
-            results.append(describe(answer(FUNCTIONS[case["function"]], a, b)))
+            results.append(_watched(answer, case["function"], a, b))
     return results
 
 
@@ -40,7 +62,7 @@ def probe_slopes(answer, inputs):
     for case in inputs:
         xs = list(case["xs"])
         with during(f"calling slopes(f, {xs}) for f(x) = {case['text']}"):
-            results.append(describe(answer(FUNCTIONS[case["function"]], xs)))
+            results.append(_watched(answer, case["function"], xs))
     return results
 
 
@@ -49,7 +71,7 @@ def probe_vjp(answer, inputs):
     for case in inputs:
         x, v = list(case["x"]), list(case["v"])
         with during(f"calling vector_jacobian_product(f, {x}, {v}) for {case['text']}"):
-            results.append(describe(answer(FUNCTIONS[case["function"]], x, v)))
+            results.append(_watched(answer, case["function"], x, v))
     return results
 
 
@@ -58,7 +80,7 @@ def probe_second(answer, inputs):
     for case in inputs:
         x = case["x"]
         with during(f"calling second_derivative(f, {x:g}) for {case['text']}"):
-            results.append(describe(answer(FUNCTIONS[case["function"]], x)))
+            results.append(_watched(answer, case["function"], x))
     return results
 
 

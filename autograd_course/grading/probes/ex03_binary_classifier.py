@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .runtime import attempt, describe, during, step_failed
+from .runtime import attempt, describe, during, node_names, step_failed
 
 
 def probe_bce(answer, inputs):
@@ -15,7 +15,12 @@ def probe_bce(answer, inputs):
             loss = answer(z, ac.tensor(case["targets"]))
         backward = attempt("calling backward() on your loss", lambda loss=loss: loss.backward())
         results.append(
-            {"loss": describe(loss), "backward": step_failed(backward), "grad": describe(z.grad)}
+            {
+                "loss": describe(loss),
+                "backward": step_failed(backward),
+                "grad": describe(z.grad),
+                "nodes": node_names(loss),
+            }
         )
     return results
 

@@ -200,6 +200,23 @@ def describe(value: Any) -> dict[str, Any]:
     return {"kind": "other", "type": short(type(value).__name__)}
 
 
+def node_names(value: Any, limit: int = 10_000) -> list[str]:
+    """The names of the graph nodes behind a tensor (its grad_fn and everything reachable
+    through next_functions), sorted, at most ``limit`` nodes visited."""
+    start = getattr(value, "grad_fn", None)
+    seen, stack, names = set(), [start] if start is not None else [], set()
+    while stack and len(seen) < limit:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.add(_node_name(node))
+        for pair in getattr(node, "next_functions", ()) or ():
+            if pair and pair[0] is not None:
+                stack.append(pair[0])
+    return sorted(names)
+
+
 def _node_name(node: Any) -> str:
     """A graph node's PyTorch name, e.g. MulBackward0."""
     name = getattr(node, "name", None)

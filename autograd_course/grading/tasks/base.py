@@ -149,7 +149,26 @@ def _describe_failure(task: Task, status: str, error: Any, limit: float | None) 
         return f"did not finish{seconds} while {during_text}: is there an endless loop?"
     kind = _short(error.get("type") or "an error")
     detail = f"{kind}: {message}" if message else kind
-    return f"raised {detail} while {during_text}"
+    return f"raised {detail} while {during_text}{raw_error_hint(kind, message)}"
+
+
+def raw_error_hint(kind: str, message: str) -> str:
+    """A short hint for the raw Python errors students meet most (empty when none applies)."""
+    if "NoneType" in message:
+        return (
+            ". A None where a tensor was expected is usually a .grad: it stays None until a "
+            "backward() reaches the tensor, and for good when the tensor does not require grad "
+            "(create it with requires_grad=True)"
+        )
+    if "gradients can be either Tensors or None" in message and "tensor(" not in message:
+        return ". Pass the weights v as a tensor of the output's shape: backward(ac.tensor(v))"
+    if "must match the size of tensor" in message:
+        return (
+            ". The two shapes do not broadcast: print both; a common cause is a vector of "
+            "shape (n,) beside a column of shape (n, 1), fixed with .reshape(-1, 1) or "
+            ".reshape(-1)"
+        )
+    return ""
 
 
 def as_array(info: Any, what: str, shape: tuple[int, ...] | None = None) -> Any:

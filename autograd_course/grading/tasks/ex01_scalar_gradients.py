@@ -36,6 +36,28 @@ def _verify_hand(raw, inputs):
     return f"matches the exact partial derivatives at {len(inputs)} points"
 
 
+# -- how f was used: autograd, not finite differences ----------------------------------------
+
+
+def _used_autograd(result, what: str, most: int) -> dict:
+    """The described value of a watched call, after checking that f ran at most ``most`` times
+    and at least once on an input that requires grad (Fail otherwise)."""
+    calls, tracked = int(result["calls"]), int(result["tracked"])
+    if calls and not tracked:
+        raise Fail(
+            f"{what} called f {calls} time(s), never on a tensor that requires grad, so "
+            "autograd recorded nothing: this task asks for autograd, not finite differences "
+            "(make the inputs tensors with requires_grad=True and call backward())"
+        )
+    if calls > most:
+        needed = "one call and one backward()" if most == 1 else f"{most} calls, one per point"
+        raise Fail(
+            f"{what} called f {calls} times, where autograd needs {needed}: finite "
+            "differences do not count here, use backward()"
+        )
+    return result["value"]
+
+
 # -- autograd-gradient: gradients of functions the student has never seen -------------------
 
 #: name -> (text, partial derivatives, range of a, range of b)
@@ -68,7 +90,8 @@ def _verify_autograd(raw, inputs):
     for case, info in zip(inputs, raw, strict=True):
         text, partials = _FUNCTIONS[case["function"]][:2]
         a, b = case["a"], case["b"]
-        got = as_numbers(info, f"gradient_with_autograd for {text}", 2)
+        what = f"gradient_with_autograd for {text}"
+        got = as_numbers(_used_autograd(info, what, 1), what, 2)
         want = partials(a, b)
         if not all(abs(g - w) <= 1e-4 * max(1.0, abs(w)) for g, w in zip(got, want, strict=True)):
             raise Fail(
@@ -99,7 +122,8 @@ def _verify_slopes(raw, inputs):
     for case, info in zip(inputs, raw, strict=True):
         text, slope = _SLOPE_CASES[case["function"]][:2]
         xs = case["xs"]
-        got = as_numbers(info, f"slopes(f, {xs})", len(xs))
+        what = f"slopes(f, {xs})"
+        got = as_numbers(_used_autograd(info, what, len(xs)), what, len(xs))
         want = [slope(x) for x in xs]
         if all(abs(g - w) <= 1e-4 * max(1.0, abs(w)) for g, w in zip(got, want, strict=True)):
             continue
@@ -143,7 +167,8 @@ def _inputs_vjp(rng):
 def _verify_vjp(raw, inputs):
     for case, info in zip(inputs, raw, strict=True):
         text, x, v = case["text"], case["x"], case["v"]
-        got = as_numbers(info, f"vector_jacobian_product for {text}", len(x))
+        what = f"vector_jacobian_product for {text}"
+        got = as_numbers(_used_autograd(info, what, 1), what, len(x))
         want = _vjp_reference(case["function"], x, v)
         if all(abs(g - w) <= 1e-4 * max(1.0, abs(w)) for g, w in zip(got, want, strict=True)):
             continue
@@ -176,7 +201,8 @@ def _verify_second(raw, inputs):
     for case, info in zip(inputs, raw, strict=True):
         text, second = _SECOND_CASES[case["function"]][:2]
         x = case["x"]
-        got = as_number(info, f"second_derivative(f, {x:g})")
+        what = f"second_derivative(f, {x:g})"
+        got = as_number(_used_autograd(info, what, 1), what)
         want = second(x)
         if abs(got - want) > 1e-3 * max(1.0, abs(want)):
             raise Fail(

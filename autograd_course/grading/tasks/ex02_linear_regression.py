@@ -6,7 +6,19 @@ from __future__ import annotations
 import numpy as np
 
 from ..probes.runtime import step_failed
-from .base import Fail, Task, as_array, as_number, as_numbers, close, fmt, pick, picks, shape_text
+from .base import (
+    Fail,
+    Task,
+    as_array,
+    as_number,
+    as_numbers,
+    close,
+    fmt,
+    kind_name,
+    pick,
+    picks,
+    shape_text,
+)
 
 _LR = 0.05
 _EPOCHS = 8
@@ -58,7 +70,9 @@ def _inputs_mse(rng):
     column = {"prediction": [[v] for v in picks(rng, 4, -3, 3, 0.05)]}
     column["target"] = [[v] for v in picks(rng, 4, -3, 3, 0.05)]
     flat = {"prediction": picks(rng, 5, -3, 3, 0.05), "target": picks(rng, 5, -3, 3, 0.05)}
-    return [column, flat]
+    # several columns: dividing by len(prediction) (the rows) instead of all elements shows
+    matrix = {key: [picks(rng, 3, -3, 3, 0.05) for _ in range(2)] for key in column}
+    return [column, flat, matrix]
 
 
 def _verify_mse(raw, inputs):
@@ -75,11 +89,22 @@ def _verify_mse(raw, inputs):
         if not close(value, want):
             if close(value, np.sum((p - t) ** 2)):
                 raise Fail("the loss is the sum of squared errors: MSE is their mean")
+            if close(value, np.sum((p - t) ** 2) / len(p)):
+                raise Fail(
+                    f"for predictions of shape {shape_text(p.shape)} the loss divides by "
+                    f"len(prediction) = {len(p)}, the number of rows: the mean is over all "
+                    f"{p.size} elements (.mean(), or divide by numel())"
+                )
             if close(value, np.mean(np.abs(p - t))):
                 raise Fail("that is the mean absolute error: square the differences")
             raise Fail(
                 f"for predictions of shape {shape_text(p.shape)} the loss is {fmt(value)}, "
                 "not the mean of (prediction − target)²"
+            )
+        if info.get("shape") != []:
+            raise Fail(
+                f"the loss has shape {shape_text(info.get('shape', []))}: return a 0-d tensor "
+                "(shape ()), as .mean() over all elements gives"
             )
         if result["backward"] or not info.get("requires_grad"):
             raise Fail(
@@ -89,7 +114,7 @@ def _verify_mse(raw, inputs):
         grad = as_array(result["grad"], "prediction.grad", p.shape)
         if not close(grad, 2 * (p - t) / p.size):
             raise Fail("the loss value is right but its gradient is not; use tensor operations")
-    return "value and gradient right for column and flat predictions"
+    return "a 0-d loss, value and gradient right for columns, vectors and matrices"
 
 
 # -- linear-module ----------------------------------------------------------------------------
@@ -110,12 +135,14 @@ def _inputs_linear(rng):
 
 
 def _verify_linear(raw, inputs):
-    problems, score = [], 0
-    layout_ok, init_ok = True, True
+    """One point each for registered parameters, their initialisation, and the forward pass
+    with its gradients; each part is judged on its own, the feedback names the first problem."""
+    problems: list[str] = []
+    shapes_ok, grads_ok, init_ok = True, True, True
     for (n_in, n_out), layout in zip(inputs["layouts"], raw["layouts"], strict=True):
         shapes = {p["name"]: tuple(p["shape"]) for p in layout["params"]}
         if layout["error"] or shapes != {"weight": (n_out, n_in), "bias": (n_out,)}:
-            layout_ok = False
+            shapes_ok = False
             got = ", ".join(f"{k} {shape_text(v)}" for k, v in shapes.items()) or "nothing"
             problems.append(
                 f"MyLinear({n_in}, {n_out}).named_parameters() gives {got}: register "
@@ -127,41 +154,54 @@ def _verify_linear(raw, inputs):
         for p in layout["params"]:
             values = np.array(p["values"].get("values") or [0.0])
             if not p["requires_grad"]:
-                layout_ok = False
-                problems.append(f"{p['name']} does not require grad")
-            elif np.any(np.abs(values) > bound) or np.ptp(values) == 0 and values.size > 1:
+                grads_ok = False
+                problems.append(
+                    f"{p['name']} is registered but does not require grad, so backward() "
+                    "never fills its .grad: wrap a fresh tensor in nn.Parameter (do not "
+                    "detach it or pass requires_grad=False)"
+                )
+            if np.any(np.abs(values) > bound) or np.ptp(values) == 0 and values.size > 1:
                 init_ok = False
-    score += layout_ok
-    if layout_ok and not init_ok:
+    init_ok = init_ok and shapes_ok
+    if shapes_ok and not init_ok:
         problems.append(
             "initialise weight and bias uniformly in ±1/√in_features, as nn.Linear does"
         )
-    score += layout_ok and init_ok
-    forward = raw["forward"]
-    forward_ok = False
-    if step_failed(forward):
-        problems.append(step_failed(forward))
-    else:
-        value = forward["value"]
-        x, w, c = (np.array(inputs[key]) for key in ("x", "weight", "c"))
-        out = as_array(value["out"], "MyLinear(3, 2) applied to 4 inputs")
-        if out.shape != (4, 2):
-            problems.append(
-                f"the output for 4 inputs has shape {shape_text(out.shape)}, expected (4, 2)"
-            )
-        elif not close(out, x @ w.T + np.array(inputs["bias"])):
-            problems.append("forward(x) should compute x @ weight.T + bias")
-        elif not (
-            close(as_array(value["w_grad"], "weight.grad"), c.T @ x)
-            and close(as_array(value["b_grad"], "bias.grad"), c.sum(axis=0))
-        ):
-            problems.append("the output is right but its gradients are not: use tensor ops")
-        else:
-            forward_ok = True
-    score += forward_ok
+    forward_ok = _check_linear_forward(raw["forward"], inputs, problems)
+    score = int(shapes_ok and grads_ok) + int(init_ok) + int(forward_ok)
     if problems:
         raise Fail(problems[0], score=score)
     return "parameters registered and initialised like nn.Linear; forward and gradients right"
+
+
+def _check_linear_forward(forward: dict, inputs: dict, problems: list[str]) -> bool:
+    """The forward pass and its gradients, appending the first problem found (if any)."""
+    if step_failed(forward):
+        problems.append(step_failed(forward))
+        return False
+    value = forward["value"]
+    x, w, c = (np.array(inputs[key]) for key in ("x", "weight", "c"))
+    try:
+        out = as_array(value["out"], "MyLinear(3, 2) applied to 4 inputs")
+        if out.shape != (4, 2):
+            raise Fail(
+                f"the output for 4 inputs has shape {shape_text(out.shape)}, expected (4, 2)"
+            )
+        if not close(out, x @ w.T + np.array(inputs["bias"])):
+            raise Fail("forward(x) should compute x @ weight.T + bias")
+        for name, want in (("weight", c.T @ x), ("bias", c.sum(axis=0))):
+            info = value[f"{name[0]}_grad"]
+            if isinstance(info, dict) and info.get("kind") == "none":
+                raise Fail(
+                    f"the output is right, but {name}.grad is None after backward(): {name} "
+                    "must be an nn.Parameter that requires grad, used by forward"
+                )
+            if not close(as_array(info, f"{name}.grad"), want):
+                raise Fail(f"the output is right but {name}.grad is not: use tensor operations")
+    except Fail as fail:
+        problems.append(fail.feedback)
+        return False
+    return True
 
 
 # -- step -------------------------------------------------------------------------------------
@@ -179,6 +219,12 @@ def _verify_step(raw, inputs):
                 raise Fail(
                     f"after step(), model.{name} is no longer a leaf tensor that requires grad: "
                     f"update it in place ({name} -= ...) under ac.no_grad()"
+                )
+            if step.get("same", {}).get(name) is not True:
+                raise Fail(
+                    f"step() replaced model.{name} with a new tensor: update the one the model "
+                    f"holds in place (model.{name} -= ...) under ac.no_grad(), so that "
+                    "everything holding it (an optimiser, say) sees the change"
                 )
         if number == 0:
             _diagnose_first_step(inputs, got_w, got_b)
@@ -223,9 +269,15 @@ def _inputs_train(rng):
 
 def _verify_train(raw, inputs):
     losses = raw["losses"]
-    count = losses.get("length") if losses.get("kind") == "sequence" else None
+    kind = losses.get("kind") if isinstance(losses, dict) else None
+    count = losses.get("length") if kind == "sequence" else None
+    if kind in ("tensor", "ndarray"):
+        count = int(np.prod(losses.get("shape", [0])))
     if count is None:
-        count = int(np.prod(losses.get("shape", [0]))) if losses.get("kind") == "tensor" else None
+        raise Fail(
+            f"train() should return a list with one loss per epoch ({_EPOCHS}), but it "
+            f"returned {kind_name(losses)}"
+        )
     if count != _EPOCHS:
         raise Fail(f"train() should return a list with one loss per epoch ({_EPOCHS}), got {count}")
     got = as_numbers(losses, "the losses", _EPOCHS)

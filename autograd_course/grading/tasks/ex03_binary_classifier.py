@@ -44,9 +44,19 @@ def _inputs_bce(rng):
     ]
 
 
+#: The node of the library's own loss, which the task asks the student to write instead.
+_LIBRARY_NODE = "BinaryCrossEntropyWithLogitsBackward0"
+
+
 def _verify_bce(raw, inputs):
     for case, result in zip(inputs, raw, strict=True):
         text, z, y = case["text"], np.array(case["logits"]), np.array(case["targets"])
+        if _LIBRARY_NODE in (result.get("nodes") or ()):
+            raise Fail(
+                "the loss calls the library's nn.BCEWithLogitsLoss (or "
+                "F.binary_cross_entropy_with_logits): this task asks you to write that formula "
+                "yourself from tensor operations such as relu, abs, exp and log"
+            )
         value = as_number(result["loss"], f"the loss on {text}")
         if not np.isfinite(value):
             raise Fail(
@@ -113,8 +123,10 @@ def _verify_sigmoid(raw, inputs):
 
 
 def _inputs_accuracy(rng):
+    """Two cases: labels in a column (n, 1) like the model's output, then a flat (n,) vector
+    (where comparing with the (n, 1) predictions broadcasts to an (n, n) table)."""
     cases = []
-    for count, near_threshold in ((6, [0.51, 0.49]), (4, [])):
+    for count, near_threshold in ((6, [0.51, 0.49]), (5, [])):
         while True:
             probabilities = picks(rng, count - len(near_threshold), 0.05, 0.95, 0.01, [0.5])
             probabilities += near_threshold
@@ -123,8 +135,12 @@ def _inputs_accuracy(rng):
             right = sum((p > 0.5) == (y > 0.5) for p, y in zip(probabilities, labels))
             if 0 < right < count:  # neither 0 nor 1, so a percentage shows
                 break
+        column = not cases
         cases.append(
-            {"probabilities": [[p] for p in probabilities], "labels": [[y] for y in labels]}
+            {
+                "probabilities": [[p] for p in probabilities],
+                "labels": [[y] for y in labels] if column else labels,
+            }
         )
     return cases
 
@@ -132,14 +148,24 @@ def _inputs_accuracy(rng):
 def _verify_accuracy(raw, inputs):
     for case, result in zip(inputs, raw, strict=True):
         probabilities, labels = case["probabilities"], case["labels"]
-        predicted = np.array(probabilities) > 0.5
-        want = float(np.mean(predicted == (np.array(labels) > 0.5)))
+        predicted = np.array(probabilities).reshape(-1) > 0.5
+        truth = np.array(labels).reshape(-1) > 0.5
+        want = float(np.mean(predicted == truth))
+        table = float(np.mean(predicted[:, None] == truth[None, :]))  # (n, 1) against (n,)
+        y_shape = "(n,)" if np.ndim(labels) == 1 else "(n, 1)"
         got = as_number(result["value"], "accuracy(model, X, y)")
         if not result["grad_modes"]:
             raise Fail("accuracy() never called the model: predict with model(X)")
         if abs(got - want) > 1e-6:
             if abs(got - 100 * want) < 1e-4:
                 raise Fail("return a fraction between 0 and 1, not a percentage")
+            if y_shape == "(n,)" and abs(got - table) < 1e-6:
+                raise Fail(
+                    f"for y of shape ({len(labels)},) your comparison broadcast the model's "
+                    f"({len(labels)}, 1) predictions against it into a {len(labels)}×"
+                    f"{len(labels)} table: reshape the predictions to y's shape first "
+                    "(e.g. .reshape(y.shape)) before comparing"
+                )
             raise Fail(
                 f"on {len(labels)} points you returned {fmt(got)}: predict class 1 when the "
                 "probability is above 0.5 and count the matches with y"

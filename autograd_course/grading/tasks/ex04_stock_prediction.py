@@ -92,15 +92,18 @@ def _verify_split(raw, inputs):
         ]
         X_train, X_test, y_train, y_test = parts
         n_train = int(rows * fraction)
-        if len(X_train) != n_train or len(y_train) != n_train:
-            if len(X_train) == rows - n_train:
-                raise Fail(
-                    "the parts are in the wrong order: return X_train, X_test, y_train, y_test"
-                )
+        order = _split_order(parts, X_all, y_all, n_train)
+        if order is not None:
             raise Fail(
-                f"{call} gave {len(X_train)} training rows, expected int({rows} × {fraction}) "
-                f"= {n_train} (round down)"
+                f"the parts are in the wrong order: you returned {order}; return X_train, "
+                "X_test, y_train, y_test"
             )
+        for name, part in (("X_train", X_train), ("y_train", y_train)):
+            if len(part) != n_train:
+                raise Fail(
+                    f"{call} gave {len(part)} rows in {name}, expected int({rows} × {fraction}) "
+                    f"= {n_train} (round down)"
+                )
         if len(X_test) + len(X_train) != rows or len(y_test) + len(y_train) != rows:
             raise Fail("every row should land in exactly one of train and test")
         got_order = np.concatenate([y_train.ravel(), y_test.ravel()])
@@ -114,6 +117,30 @@ def _verify_split(raw, inputs):
         if not np.allclose(got_order, y_all):
             raise Fail("y_train and y_test should be split at the same row as X")
     return "first rows train, the rest test, in time order"
+
+
+def _split_order(parts, X_all, y_all, n_train: int) -> str | None:
+    """The names of the returned parts when they are the right four in another order (else
+    None), e.g. 'X_train, y_train, X_test, y_test'."""
+    wanted = {
+        "X_train": X_all[:n_train],
+        "X_test": X_all[n_train:],
+        "y_train": y_all[:n_train],
+        "y_test": y_all[n_train:],
+    }
+    names = []
+    for part in parts:
+        match = [
+            name
+            for name, want in wanted.items()
+            if part.size == want.size and np.allclose(part.ravel(), want.ravel())
+        ]
+        if not match:
+            return None
+        names.append(match[0])
+    if sorted(names) != sorted(wanted) or names == list(wanted):
+        return None
+    return ", ".join(names)
 
 
 # -- normalise --------------------------------------------------------------------------------
