@@ -261,7 +261,8 @@ def test_a_folder_argument_grades_every_notebook_in_it(tmp_path, capsys):
     header, row = csv_path.read_text().splitlines()
     task_ids = [task.id for task in registry.get(EXERCISES[-1].stem).tasks]
     assert header.split(",") == ["file", "exercise", "total", "max_score", "status", *task_ids]
-    assert row.split(",")[1:5] == [EXERCISES[-1].stem, "0", "10", "graded"]
+    max_score = sum(task.points for task in registry.get(EXERCISES[-1].stem).tasks)
+    assert row.split(",")[1:5] == [EXERCISES[-1].stem, "0", f"{max_score:g}", "graded"]
 
 
 def test_command_line_exit_status_two_for_a_missing_file_but_grades_the_rest(tmp_path):

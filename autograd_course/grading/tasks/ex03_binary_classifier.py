@@ -133,7 +133,12 @@ def _inputs_accuracy(rng):
             rng.shuffle(probabilities)
             labels = [float(rng.randint(0, 1)) for _ in probabilities]
             right = sum((p > 0.5) == (y > 0.5) for p, y in zip(probabilities, labels))
-            if 0 < right < count:  # neither 0 nor 1, so a percentage shows
+            predicted_up = sum(p > 0.5 for p in probabilities)
+            labelled_up = sum(y > 0.5 for y in labels)
+            # The (n, n) table's share of matches; the flat case must tell it from the answer.
+            table = predicted_up * labelled_up + (count - predicted_up) * (count - labelled_up)
+            broadcast_shows = not cases or table != right * count
+            if 0 < right < count and broadcast_shows:  # neither 0 nor 1: a percentage shows
                 break
         column = not cases
         cases.append(
