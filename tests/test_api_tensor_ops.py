@@ -214,6 +214,18 @@ def test_gather_and_scatter_gradients():
     assert gradcheck(lambda t: ac.gather(t, 0, ac.tensor([[2, 0, 1, 1]])), (x,))
 
 
+@pytest.mark.parametrize("op", ["gather", "scatter", "scatter_add"])
+def test_an_index_changed_after_gather_or_scatter_is_detected(op):
+    # Without the check the backward would read the new index: gather gave x.grad = [1, 0, 1]
+    # for an index [0, 0] changed to [2, 0] after forward (the right answer is [2, 0, 0]).
+    x = ac.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = ac.tensor([0, 0])
+    y = x.gather(0, index) if op == "gather" else getattr(x, op)(0, index, ac.tensor([5.0, 6.0]))
+    index[0] = 2
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
 def test_in_place_scatter_and_index_dtype_check():
     x = ac.zeros(2, 3)
     x.scatter_(1, ac.tensor([[2], [0]]), ac.ones(2, 1))

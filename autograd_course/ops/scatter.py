@@ -17,11 +17,13 @@ from .arithmetic import Op
 from .indexing import where
 
 
-def _check_index(index: Tensor, name: str) -> np.ndarray:
-    array = index._array if isinstance(index, Tensor) else np.asarray(index)
-    if array.dtype != np.int64:
+def _check_index(index: Tensor, name: str) -> Tensor:
+    """The index as a tensor (passed to the op as one, so its backward can check that the index
+    was not changed in place since forward)."""
+    index = as_tensor(index)
+    if index._array.dtype != np.int64:
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    return array
+    return index
 
 
 def _region(x: np.ndarray, index: np.ndarray, d: int) -> tuple:
@@ -45,10 +47,12 @@ class Gather(Op):
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.dim, ctx.index, ctx.shape = dim, index, x.shape
+        ctx.save_for_backward(index)  # changing the index later is detected
         return np.take_along_axis(x[_region(x, index, dim)], index, dim)
 
     @staticmethod
     def backward(ctx, grad):
+        ctx.saved_tensors  # noqa: B018 - checks that the index did not change since forward
         zeros = _make(np.zeros(ctx.shape, dtype=grad._array.dtype))
         return ScatterAdd.apply(zeros, ctx.dim, ctx.index, grad), None, None
 
@@ -63,6 +67,7 @@ class ScatterAdd(Op):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
+        ctx.save_for_backward(index)  # changing the index later is detected
         out = x.copy()
         region = out[_region(x, index, dim)]  # a view: adding into it adds into out
         ids = tuple(
@@ -76,6 +81,7 @@ class ScatterAdd(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ctx.saved_tensors  # noqa: B018 - checks that the index did not change since forward
         need_x, _, _, need_src = ctx.needs_input_grad
         grad_src = Gather.apply(grad, ctx.dim, ctx.index) if need_src else None
         return grad if need_x else None, None, None, grad_src
@@ -91,6 +97,7 @@ class Scatter(Op):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
+        ctx.save_for_backward(index)  # changing the index later is detected
         out = x.copy()
         values = np.broadcast_to(src, index.shape) if np.ndim(src) == 0 else src
         np.put_along_axis(out[_region(x, index, dim)], index, values[_cover(index)], dim)
@@ -98,6 +105,7 @@ class Scatter(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ctx.saved_tensors  # noqa: B018 - checks that the index did not change since forward
         need_x, _, _, need_src = ctx.needs_input_grad
         grad_x = grad_src = None
         if need_x:
