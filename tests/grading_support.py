@@ -83,26 +83,35 @@ def readable_by_all(path: Path) -> None:
     path.chmod(path.stat().st_mode | stat.S_IROTH | stat.S_IRGRP)
 
 
+def _hidden_folder(path: Path) -> Path | None:
+    """The outermost folder above ``path`` that other users cannot enter, if any."""
+    return next(
+        (p for p in reversed(path.parents) if p != Path("/") and not p.stat().st_mode & 0o001),
+        None,
+    )
+
+
 def as_other_user(
     argv: list[str], uid: int | None, timeout: float = 600
 ) -> subprocess.CompletedProcess:
-    """Run ``argv`` (as root) with the Python installation reachable by every user; as ``uid``
-    when given, else as root. The Python environment may sit under a folder other users cannot
-    enter (e.g. /root/.pyenv): an outer bwrap then shows it through a world-readable folder,
-    and hides the rest of that folder."""
+    """Run ``argv`` (as root) with the Python installation and this checkout reachable by every
+    user; as ``uid`` when given, else as root. Either may sit under a folder other users cannot
+    enter (/root/.pyenv, or a checkout in a `mktemp -d` folder, mode 0700): an outer bwrap then
+    shows it through a world-readable folder, and hides the rest of that folder."""
     python = Path(sys.executable).resolve()
-    prefix = Path(sys.base_prefix).resolve()
-    hidden = next(
-        (p for p in reversed(prefix.parents) if p != Path("/") and not p.stat().st_mode & 0o001),
-        None,
-    )
+    needed = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), ROOT}
+    # A folder inside another needed one is shown with it.
+    needed = {p for p in needed if not any(q in p.parents for q in needed)}
     outer: list[str] = []
-    if hidden is not None:
-        outer = ["bwrap", "--dev-bind", "/", "/", "--perms", "0755", "--tmpfs", str(hidden)]
-        for parent in reversed(prefix.parents):
-            if hidden in parent.parents:
-                outer += ["--perms", "0755", "--dir", str(parent)]
-        outer += ["--ro-bind", str(prefix), str(prefix), "--"]
+    for hidden in sorted({h for p in needed if (h := _hidden_folder(p)) is not None}):
+        outer += ["--perms", "0755", "--tmpfs", str(hidden)]
+        for path in sorted(p for p in needed if hidden in p.parents):
+            for parent in reversed(path.parents):
+                if hidden in parent.parents:
+                    outer += ["--perms", "0755", "--dir", str(parent)]
+            outer += ["--ro-bind", str(path), str(path)]
+    if outer:
+        outer = ["bwrap", "--dev-bind", "/", "/", *outer, "--"]
     drop = []
     if uid is not None:
         drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
