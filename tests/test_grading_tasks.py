@@ -488,6 +488,120 @@ def test_train_epoch_matches_mini_batch_sgd():
     assert "only one update" in full_batch.feedback
 
 
+def test_bce_with_logits_accepts_log1p_softplus_and_the_other_natural_forms():
+    F = nn.functional
+    natural = {
+        "Tensor.log1p": lambda z, y: (z.relu() - z * y + (-z.abs()).exp().log1p()).mean(),
+        "ac.log1p": lambda z, y: (ac.relu(z) - z * y + ac.log1p(ac.exp(-ac.abs(z)))).mean(),
+        "clamp": lambda z, y: (z.clamp(min=0) - z * y + ac.log(1 + ac.exp(-z.abs()))).mean(),
+        "maximum": lambda z, y: (
+            ac.maximum(z, ac.zeros_like(z)) - z * y + ac.log1p(ac.exp(-ac.abs(z)))
+        ).mean(),
+        "F.softplus": lambda z, y: (F.softplus(-z) + (1 - y) * z).mean(),
+        "F.softplus per class": lambda z, y: (y * F.softplus(-z) + (1 - y) * F.softplus(z)).mean(),
+        "nn.Softplus": lambda z, y: (nn.Softplus()(-z) + (1 - y) * z).mean(),
+        "F.logsigmoid": lambda z, y: -(y * F.logsigmoid(z) + (1 - y) * F.logsigmoid(-z)).mean(),
+    }
+    for name, answer in natural.items():
+        result = outcome("bce-with-logits", answer)
+        assert result.passed, (name, result.feedback)
+    # log1p alone does not make it safe: exp(-z) overflows for z = -1000
+    overflows = outcome("bce-with-logits", lambda z, y: (ac.log1p(ac.exp(-z)) + (1 - y) * z).mean())
+    assert overflows.score == 0 and "overflows" in overflows.feedback
+    wrong_sign = outcome("bce-with-logits", lambda z, y: (F.softplus(z) + (1 - y) * z).mean())
+    assert wrong_sign.score == 0
+
+
+def test_accuracy_accepts_round_and_other_natural_forms():
+    def rounded(model, X, y):
+        with ac.no_grad():
+            predicted = model(X).round()
+        return (predicted.reshape(y.shape) == y).float().mean().item()
+
+    def ac_round_counted(model, X, y):
+        with ac.no_grad():
+            predicted = ac.round(model(X)).view(-1)
+        return predicted.eq(y.view(-1)).sum().item() / y.numel()
+
+    def gt_as_bool(model, X, y):
+        with ac.no_grad():
+            p = model(X)
+        return (p.gt(0.5).flatten() == y.flatten().bool()).float().mean().item()
+
+    def through_numpy(model, X, y):
+        with ac.no_grad():
+            p = model(X).numpy()
+        return float(np.mean((p.reshape(-1) > 0.5) == (y.numpy().reshape(-1) > 0.5)))
+
+    for answer in (rounded, ac_round_counted, gt_as_bool, through_numpy):
+        result = outcome("accuracy", answer)
+        assert result.passed, (answer.__name__, result.feedback)
+
+    def rounded_broadcasting(model, X, y):
+        with ac.no_grad():
+            predicted = model(X).round()
+        return (predicted == y).float().mean().item()
+
+    result = outcome("accuracy", rounded_broadcasting)
+    assert result.score == 0 and "broadcast" in result.feedback
+
+
+def test_train_epoch_accepts_split_chunk_and_a_data_loader():
+    from autograd_course.utils.data import DataLoader, TensorDataset
+
+    def run(batches, model, loss_fn, optimizer):
+        losses = []
+        for xb, yb in batches:
+            optimizer.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.detach())
+        return ac.stack(losses).mean().item()
+
+    def by_split(model, loss_fn, optimizer, X, y, batch_size):
+        return run(zip(X.split(batch_size), y.split(batch_size)), model, loss_fn, optimizer)
+
+    def by_ac_split(model, loss_fn, optimizer, X, y, batch_size):
+        batches = zip(ac.split(X, batch_size), ac.split(y, batch_size))
+        return run(batches, model, loss_fn, optimizer)
+
+    def by_chunk(model, loss_fn, optimizer, X, y, batch_size):
+        n = math.ceil(len(X) / batch_size)
+        return run(zip(X.chunk(n), y.chunk(n)), model, loss_fn, optimizer)
+
+    def by_loader(model, loss_fn, optimizer, X, y, batch_size):
+        loader = DataLoader(TensorDataset(X, y), batch_size=batch_size)
+        return run(loader, model, loss_fn, optimizer)
+
+    def numpy_mean(model, loss_fn, optimizer, X, y, batch_size):
+        losses = []
+        for start in range(0, X.shape[0], batch_size):
+            optimizer.zero_grad()
+            loss = loss_fn(model(X[start : start + batch_size]), y[start : start + batch_size])
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return np.mean(losses)  # a NumPy float, not a Python float
+
+    for answer in (by_split, by_ac_split, by_chunk, by_loader, numpy_mean):
+        result = outcome("train-epoch", answer)
+        assert result.passed, (answer.__name__, result.feedback)
+
+    def dropping(model, loss_fn, optimizer, X, y, batch_size):
+        loader = DataLoader(TensorDataset(X, y), batch_size=batch_size, drop_last=True)
+        return run(loader, model, loss_fn, optimizer)
+
+    def shuffling(model, loss_fn, optimizer, X, y, batch_size):
+        loader = DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True)
+        return run(loader, model, loss_fn, optimizer)
+
+    assert "last, smaller batch" in outcome("train-epoch", dropping).feedback
+    ac.manual_seed(1)  # a shuffle that moves rows (7 rows: 1 order in 5040 keeps them)
+    shuffled = outcome("train-epoch", shuffling)
+    assert shuffled.score == 0 and "given order" in shuffled.feedback
+
+
 # -- exercise 04 ------------------------------------------------------------------------------
 
 

@@ -61,7 +61,8 @@ def _verify_bce(raw, inputs):
         if not np.isfinite(value):
             raise Fail(
                 f"the loss on {text} is {fmt(value)}: sigmoid rounds to 0 or 1 and log(0) "
-                "follows; work with the logits directly (log-sum-exp form)"
+                "follows, or exp of a large positive number overflows; work with the logits "
+                "directly and keep every exponent at most 0 (e.g. exp(-|z|))"
             )
         if not close(value, _bce_logits(z, y)):
             raise Fail(
@@ -260,7 +261,8 @@ def _diagnose_epoch(data: dict, number: int, got_w, got_b) -> str:
             return message
     return (
         f"after epoch {number + 1} the weights are {fmt(got_w)}, bias {fmt(got_b)}: for each "
-        "batch in order, zero the gradients, compute the loss, backward, step"
+        "batch in the given order (no shuffling), zero the gradients, compute the loss, "
+        "backward, step"
     )
 
 
