@@ -38,6 +38,7 @@ from .creation import (
     zeros_like,
 )
 from .devices import device
+from .random import Generator, initial_seed
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import (
     double,

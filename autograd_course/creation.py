@@ -102,14 +102,14 @@ def full(size: Sequence[int], fill_value: Any, dtype: Any = None, **kw: Any) -> 
 
 def rand(*size: Any, dtype: Any = None, **kw: Any) -> Tensor:
     """Uniform in [0, 1), from the engine's seeded generator."""
-    return _filled(lambda s, d: _random.generator().random(s).astype(d), size, dtype, kw, "rand")
+    rng = _random.numpy_generator(kw.pop("generator", None))
+    return _filled(lambda s, d: rng.random(s).astype(d), size, dtype, kw, "rand")
 
 
 def randn(*size: Any, dtype: Any = None, **kw: Any) -> Tensor:
     """Standard normal, from the engine's seeded generator."""
-    return _filled(
-        lambda s, d: _random.generator().standard_normal(s).astype(d), size, dtype, kw, "randn"
-    )
+    rng = _random.numpy_generator(kw.pop("generator", None))
+    return _filled(lambda s, d: rng.standard_normal(s).astype(d), size, dtype, kw, "randn")
 
 
 def randint(*args: Any, dtype: Any = None, **kw: Any) -> Tensor:
@@ -133,7 +133,8 @@ def randint(*args: Any, dtype: Any = None, **kw: Any) -> Tensor:
             "randint() received an invalid combination of arguments: expected "
             "(int high, tuple of ints size) or (int low, int high, tuple of ints size)"
         )
-    values = _random.generator().integers(low, high, size=_shape_arg((size,)))
+    rng = _random.numpy_generator(kw.pop("generator", None))
+    values = rng.integers(low, high, size=_shape_arg((size,)))
     array = np.asarray(values, dtype=_np_dtype(dtype, _dt.INT64))
     return _finish(array, kw.pop("requires_grad", False), kw.pop("device", None),
                    kw.pop("out", None), "randint")  # fmt: skip
@@ -227,7 +228,8 @@ def eye(n: int, m: int | None = None, dtype: Any = None, **kw: Any) -> Tensor:
 
 
 def randperm(n: int, dtype: Any = None, **kw: Any) -> Tensor:
-    array = _random.generator().permutation(n).astype(_np_dtype(dtype, _dt.INT64))
+    rng = _random.numpy_generator(kw.pop("generator", None))
+    array = rng.permutation(n).astype(_np_dtype(dtype, _dt.INT64))
     return _finish(array, kw.pop("requires_grad", False), kw.pop("device", None),
                    kw.pop("out", None), "randperm")  # fmt: skip
 

@@ -84,3 +84,55 @@ def test_loader_options_of_the_tutorials_are_accepted():
     assert len(sampled) == 2 and [y.tolist() for _, y in sampled] == [[3, 1], [0]]
     with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
         DataLoader(data, sampler=[0], shuffle=True)
+
+
+# ----------------------------------------------------------------------------- Generator
+
+
+def test_generator_seeds_a_data_loader_without_touching_the_default_generator():
+    """DataLoader(generator=g) shuffles from g: the same seed gives the same order, and the
+    default generator's next draw is what it would have been without the loader."""
+    ds = ac.utils.data.TensorDataset(ac.arange(10))
+
+    def epoch(seed: int) -> list[int]:
+        g = ac.Generator().manual_seed(seed)
+        loader = ac.utils.data.DataLoader(ds, batch_size=4, shuffle=True, generator=g)
+        return [int(i) for (batch,) in loader for i in batch]
+
+    ac.manual_seed(3)
+    expected_next = ac.rand(3).tolist()
+    ac.manual_seed(3)
+    first = epoch(0)
+    assert ac.rand(3).tolist() == expected_next
+    assert first == epoch(0)
+    assert sorted(first) == list(range(10)) and first != list(range(10))
+    assert epoch(0) != epoch(1)
+
+
+def test_generator_api_as_pytorch():
+    g = ac.Generator()
+    assert g.manual_seed(42) is g and g.initial_seed() == 42
+    state = g.get_state()
+    a = ac.randperm(8, generator=g).tolist()
+    g.set_state(state)
+    assert ac.randperm(8, generator=g).tolist() == a
+    assert ac.rand(2, 2, generator=g).shape == (2, 2)
+    assert ac.randn(3, generator=ac.Generator().manual_seed(1)).tolist() == (
+        ac.randn(3, generator=ac.Generator().manual_seed(1)).tolist()
+    )
+    ac.manual_seed(5)
+    assert ac.initial_seed() == 5
+    with pytest.raises(RuntimeError, match="CPU"):
+        ac.Generator("cuda")
+    with pytest.raises(TypeError, match="Generator"):
+        ac.utils.data.DataLoader([1, 2], generator=7)
+
+
+def test_random_split_with_a_generator_is_repeatable():
+    parts = [
+        [list(s.indices) for s in ac.utils.data.random_split(
+            range(10), [0.5, 0.5], generator=ac.Generator().manual_seed(0))]
+        for _ in range(2)
+    ]  # fmt: skip
+    assert parts[0] == parts[1]
+    assert sorted(parts[0][0] + parts[0][1]) == list(range(10))

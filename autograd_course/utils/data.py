@@ -110,8 +110,7 @@ def random_split(
         lengths = counts
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    rng = generator if isinstance(generator, np.random.Generator) else _random.generator()
-    order = rng.permutation(n).tolist()
+    order = _random.numpy_generator(generator).permutation(n).tolist()
     splits, start = [], 0
     for length in lengths:
         splits.append(Subset(dataset, order[start : start + int(length)]))
@@ -159,8 +158,8 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size``, reshuffled every epoch if asked.
 
     The last batch is smaller when ``len(dataset)`` is not a multiple of ``batch_size``,
-    unless ``drop_last=True`` drops it. Shuffling draws from the engine's generator, so
-    ``manual_seed`` makes the order repeatable.
+    unless ``drop_last=True`` drops it. Shuffling draws from ``generator`` when given (a
+    ``Generator``), else from the engine's default one: ``manual_seed`` makes it repeatable.
     """
 
     def __init__(
@@ -192,6 +191,8 @@ class DataLoader:
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         self.sampler, self.num_workers, self.pin_memory = sampler, num_workers, pin_memory
+        _random.numpy_generator(generator)  # a wrong kind of generator fails here, not later
+        self.generator = generator
 
     def __len__(self) -> int:
         """The number of batches per epoch."""
@@ -208,7 +209,8 @@ class DataLoader:
             order = np.array(list(self.sampler), dtype=np.int64)
             n = len(order)
         else:
-            order = _random.generator().permutation(n) if self.shuffle else np.arange(n)
+            rng = _random.numpy_generator(self.generator)
+            order = rng.permutation(n) if self.shuffle else np.arange(n)
         if self.batch_size is None:  # no batching: samples one by one
             for i in order:
                 yield self.dataset[int(i)]
