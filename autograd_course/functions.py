@@ -143,6 +143,7 @@ cumsum = _method("cumsum", "Running sum along dim.")
 cumprod = _method("cumprod", "Running product along dim.")
 prod = _method("prod", "Product of the elements (over dim, if given).")
 logsumexp = _method("logsumexp", "log(sum(exp(x))) along dim, computed stably.")
+logaddexp = _method("logaddexp", "log(exp(x) + exp(y)) element-wise, computed stably.")
 amax = _method("amax", "The largest values along dims (ties share the gradient).")
 amin = _method("amin", "The smallest values along dims (ties share the gradient).")
 # ---- products, norms, comparisons ----------------------------------------------------------

@@ -428,3 +428,19 @@ def test_out_writes_the_result_into_the_given_tensor():
     a = ac.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match=r"mul\(\): functions with out=\.\.\. arguments don't"):
         ac.mul(a, a, out=ac.zeros(2))
+
+
+def test_logaddexp_is_stable_and_its_gradient_is_the_softmax_weight():
+    """log(e^x + e^y) without overflow (900 and -800 stay finite), d/dx = e^x / (e^x + e^y)."""
+    z = ac.tensor([-800.0, -1.0, 0.0, 2.0, 900.0], requires_grad=True)
+    out = ac.logaddexp(ac.zeros_like(z), -z)  # softplus(-z), a BCE-with-logits term
+    zn = np.array([-800.0, -1.0, 0.0, 2.0, 900.0])
+    np.testing.assert_allclose(out.detach().numpy(), np.logaddexp(0, -zn), rtol=1e-6)
+    out.sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), -1 / (1 + np.exp(np.clip(zn, -50, 50))), atol=1e-7)
+    neg_inf = ac.tensor([-np.inf])
+    assert ac.logaddexp(neg_inf, neg_inf).item() == -np.inf
+    a = ac.tensor([0.3, -1.2, 2.0], dtype=ac.float64, requires_grad=True)
+    b = ac.tensor([1.1, 0.4, 2.0], dtype=ac.float64, requires_grad=True)
+    assert ac.autograd.gradcheck(ac.logaddexp, (a, b))
+    assert ac.autograd.gradgradcheck(ac.logaddexp, (a, b))

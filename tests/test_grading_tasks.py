@@ -501,6 +501,7 @@ def test_bce_with_logits_accepts_log1p_softplus_and_the_other_natural_forms():
         "F.softplus per class": lambda z, y: (y * F.softplus(-z) + (1 - y) * F.softplus(z)).mean(),
         "nn.Softplus": lambda z, y: (nn.Softplus()(-z) + (1 - y) * z).mean(),
         "F.logsigmoid": lambda z, y: -(y * F.logsigmoid(z) + (1 - y) * F.logsigmoid(-z)).mean(),
+        "logaddexp": lambda z, y: (ac.logaddexp(ac.zeros_like(z), -z) + (1 - y) * z).mean(),
     }
     for name, answer in natural.items():
         result = outcome("bce-with-logits", answer)

@@ -1,5 +1,5 @@
 """Running sums and products (cumsum, cumprod), and the reductions built on them or on
-existing ops: prod, logsumexp, amax, amin.
+existing ops: prod, logsumexp (and its two-input form logaddexp), amax, amin.
 
 cumsum's backward is a cumsum run backwards: element i reaches every output k >= i. For
 cumprod, output k is the product of x_0..x_k, so d out_k / d x_i = out_k / x_i for k >= i,
@@ -124,6 +124,16 @@ def logsumexp(self: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     shift = np.where(np.isfinite(shift), shift, 0)  # all -inf (or inf): no shift
     total = (x - _make(shift)).exp().sum(dims, keepdim=True).log() + _make(shift)
     return total if keepdim else total.squeeze(dims)
+
+
+@tensor_method("logaddexp")
+def logaddexp(self: Tensor, other: Any) -> Tensor:
+    """log(exp(x) + exp(y)) element-wise, shifted by the larger of the two (no overflow)."""
+    x = self if self.is_floating_point() else self.float()
+    y = other if isinstance(other, Tensor) else _make(np.asarray(other, x._array.dtype))
+    shift = np.maximum(x._array, y._array)
+    shift = np.where(np.isfinite(shift), shift, 0)  # both -inf (or an inf): no shift
+    return ((x - _make(shift)).exp() + (y - _make(shift)).exp()).log() + _make(shift)
 
 
 def _extreme(self: Tensor, dim: Any, keepdim: bool, pick: Any) -> Tensor:
