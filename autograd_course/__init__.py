@@ -37,7 +37,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .devices import device
+from .devices import device, get_default_device, set_default_device
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import (
     double,
