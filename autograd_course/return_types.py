@@ -1,5 +1,6 @@
-"""``return_types``: the named pairs some operations return (``sort``, ``topk`` ...), printed
-as PyTorch prints them: ``return_types.sort(values=..., indices=...)`` on three lines."""
+"""``return_types``: the named pairs some operations return (``max(dim)``, ``min(dim)``,
+``sort``, ``topk`` ...), each under its own name and printed as PyTorch prints them:
+``autograd_course.return_types.max(values=..., indices=...)`` on three lines."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def _pair(name: str) -> type:
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
 
 
+max = _pair("max")  # noqa: A001 - PyTorch's names: torch.return_types.max, .min
+min = _pair("min")  # noqa: A001
 sort = _pair("sort")
 topk = _pair("topk")
 kthvalue = _pair("kthvalue")

@@ -27,10 +27,11 @@ _engine_backward = None  # autograd.engine.backward, looked up on the first back
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as ``Size([2, 3])``."""
+    """A tensor's shape: a tuple that prints as ``autograd_course.Size([2, 3])``, as PyTorch's
+    prints ``torch.Size([2, 3])`` (the module named, as for dtypes)."""
 
     def __repr__(self) -> str:
-        return f"Size({list(self)})"
+        return f"autograd_course.Size({list(self)})"
 
     def numel(self) -> int:
         return int(np.prod(self, dtype=np.int64))
