@@ -1,0 +1,959 @@
+"""Tensor-level programs from PyTorch's tutorials and d2l's first chapter, with the import
+swapped (``import autograd_course as torch``), CUDA branches kept (they are skipped: no GPU),
+plots removed and long loops shortened (said where). Each checks what the program prints:
+deterministic lines against PyTorch's own output (run with torch and written out here, the
+module name swapped), random ones against a NumPy recomputation of the same arithmetic from
+the drawn values.
+
+The programs: "Learn the Basics" (Tensors; Automatic Differentiation), the 60-minute blitz
+("What is PyTorch?" tensors; "Autograd", the current and the earlier version), "Learning
+PyTorch with Examples" (warm-up NumPy, tensors, autograd, the LegendrePolynomial3 Function,
+the two-layer net with MyReLU) and d2l's "Data Manipulation", "Linear Algebra" and
+"Automatic Differentiation" (chapter_preliminaries).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import autograd_course as torch
+
+
+def pytorch(text: str) -> list[str]:
+    """PyTorch's printed lines, with the module name swapped as the import was (``⎵`` marks
+    a trailing space, which PyTorch's tutorials print after ``Ones Tensor:`` and the like)."""
+    return text.replace("torch.", "autograd_course.").replace("⎵", " ").split("\n")
+
+
+def arr(t) -> np.ndarray:
+    return np.array(t.detach().numpy(), dtype=np.float64)
+
+
+def fixed(values) -> list[str]:
+    """PyTorch's print of a 1-D or 2-D float tensor in fixed notation (4 decimals, the column
+    width of the widest entry), built from the values with Python's formatting."""
+    a = np.atleast_2d(np.asarray(values, dtype=np.float64))
+    cells = [[f"{v:.4f}" for v in row] for row in a]
+    width = max(len(c) for row in cells for c in row)
+    rows = ["[" + ", ".join(c.rjust(width) for c in row) + "]" for row in cells]
+    if np.ndim(values) == 1:
+        return ["tensor(" + rows[0] + ")"]
+    lines = [" " * 8 + r if i else "tensor([" + r for i, r in enumerate(rows)]
+    return [line + ("," if i < len(lines) - 1 else "])") for i, line in enumerate(lines)]
+
+
+# ----- Learn the Basics: Tensors (beginner_source/basics/tensorqs_tutorial.py) -----------------
+
+
+def test_learn_the_basics_tensors(capsys):
+    torch.manual_seed(0)
+
+    data = [[1, 2], [3, 4]]
+    x_data = torch.tensor(data)
+    np_array = np.array(data)
+    x_np = torch.from_numpy(np_array)
+    x_ones = torch.ones_like(x_data)  # retains the properties of x_data
+    print(f"Ones Tensor: \n {x_ones} \n")
+    x_rand = torch.rand_like(x_data, dtype=torch.float)  # overrides the datatype of x_data
+    print(f"Random Tensor: \n {x_rand} \n")
+    shape = (2, 3)
+    rand_tensor = torch.rand(shape)
+    ones_tensor = torch.ones(shape)
+    zeros_tensor = torch.zeros(shape)
+    print(f"Random Tensor: \n {rand_tensor} \n")
+    print(f"Ones Tensor: \n {ones_tensor} \n")
+    print(f"Zeros Tensor: \n {zeros_tensor}")
+    tensor = torch.rand(3, 4)
+    print(f"Shape of tensor: {tensor.shape}")
+    print(f"Datatype of tensor: {tensor.dtype}")
+    print(f"Device tensor is stored on: {tensor.device}")
+    if torch.cuda.is_available() & (torch.device("cuda").index is not None):
+        tensor = tensor.to("cuda")
+    tensor = torch.ones(4, 4)
+    print("First row: ", tensor[0])
+    print("First column: ", tensor[:, 0])
+    print("Last column:", tensor[..., -1])
+    tensor[:, 1] = 0
+    print(tensor)
+    t1 = torch.cat([tensor, tensor, tensor], dim=1)
+    print(t1)
+    y1 = tensor @ tensor.T
+    y2 = tensor.matmul(tensor.T)
+    y3 = torch.rand_like(tensor)
+    torch.matmul(tensor, tensor.T, out=y3)
+    z1 = tensor * tensor
+    z2 = tensor.mul(tensor)
+    z3 = torch.rand_like(tensor)
+    torch.mul(tensor, tensor, out=z3)
+    agg = tensor.sum()
+    agg_item = agg.item()
+    print(agg_item, type(agg_item))
+    print(tensor, "\n")
+    tensor.add_(5)
+    print(tensor)
+    t = torch.ones(5)
+    print(f"t: {t}")
+    n = t.numpy()
+    print(f"n: {n}")
+    t.add_(1)
+    print(f"t: {t}")
+    print(f"n: {n}")
+    n = np.ones(5)
+    t = torch.from_numpy(n)
+    np.add(n, 1, out=n)
+    print(f"t: {t}")
+    print(f"n: {n}")
+
+    out = capsys.readouterr().out.split("\n")
+    assert out[:5] == [
+        "Ones Tensor: ",
+        " tensor([[1, 1],",
+        "        [1, 1]]) ",
+        "",
+        "Random Tensor: ",
+    ]
+    random_2x2 = fixed(arr(x_rand))
+    assert out[5:7] == [" " + random_2x2[0], random_2x2[1] + " "]
+    random_2x3 = fixed(arr(rand_tensor))
+    assert out[9:11] == [" " + random_2x3[0], random_2x3[1] + " "]
+    assert x_rand.dtype == torch.float32 and x_np.dtype == torch.int64
+    assert (
+        out[12:]
+        == pytorch(
+            """
+Ones Tensor:⎵
+ tensor([[1., 1., 1.],
+        [1., 1., 1.]])⎵
+
+Zeros Tensor:⎵
+ tensor([[0., 0., 0.],
+        [0., 0., 0.]])
+Shape of tensor: torch.Size([3, 4])
+Datatype of tensor: torch.float32
+Device tensor is stored on: cpu
+First row:  tensor([1., 1., 1., 1.])
+First column:  tensor([1., 1., 1., 1.])
+Last column: tensor([1., 1., 1., 1.])
+tensor([[1., 0., 1., 1.],
+        [1., 0., 1., 1.],
+        [1., 0., 1., 1.],
+        [1., 0., 1., 1.]])
+tensor([[1., 0., 1., 1., 1., 0., 1., 1., 1., 0., 1., 1.],
+        [1., 0., 1., 1., 1., 0., 1., 1., 1., 0., 1., 1.],
+        [1., 0., 1., 1., 1., 0., 1., 1., 1., 0., 1., 1.],
+        [1., 0., 1., 1., 1., 0., 1., 1., 1., 0., 1., 1.]])
+12.0 <class 'float'>
+tensor([[1., 0., 1., 1.],
+        [1., 0., 1., 1.],
+        [1., 0., 1., 1.],
+        [1., 0., 1., 1.]])⎵
+
+tensor([[6., 5., 6., 6.],
+        [6., 5., 6., 6.],
+        [6., 5., 6., 6.],
+        [6., 5., 6., 6.]])
+t: tensor([1., 1., 1., 1., 1.])
+n: [1. 1. 1. 1. 1.]
+t: tensor([2., 2., 2., 2., 2.])
+n: [2. 2. 2. 2. 2.]
+t: tensor([2., 2., 2., 2., 2.], dtype=torch.float64)
+n: [2. 2. 2. 2. 2.]
+"""
+        )[1:]
+    )
+    ones_with_zero_column = np.ones((4, 4))
+    ones_with_zero_column[:, 1] = 0
+    for y in (y1, y2, y3):  # the `out=` forms wrote into y3 and z3
+        np.testing.assert_array_equal(arr(y), ones_with_zero_column @ ones_with_zero_column.T)
+    for z in (z1, z2, z3):
+        np.testing.assert_array_equal(arr(z), ones_with_zero_column)
+
+
+# ----- 60-minute blitz: What is PyTorch? (beginner_source/blitz/tensor_tutorial.py) -----------
+
+
+def test_blitz_what_is_pytorch(capsys):
+    torch.manual_seed(0)
+
+    x = torch.empty(5, 3)
+    print(x.shape)  # the tutorial prints x itself: its values are whatever was in memory
+    x = torch.rand(5, 3)
+    print(x)
+    first_rand = arr(x)
+    x = torch.zeros(5, 3, dtype=torch.long)
+    print(x)
+    x = torch.tensor([5.5, 3])
+    print(x)
+    x = x.new_ones(5, 3, dtype=torch.double)  # new_* methods take in sizes
+    print(x)
+    x = torch.randn_like(x, dtype=torch.float)  # override dtype!
+    print(x)  # result has the same size
+    print(x.size())
+    y = torch.rand(5, 3)
+    print(x + y)
+    print(torch.add(x, y))
+    result = torch.empty(5, 3)
+    torch.add(x, y, out=result)
+    print(result)
+    x_values, y_values = arr(x), arr(y)
+    y.add_(x)
+    print(y)
+    print(x[:, 1])
+    x = torch.randn(4, 4)
+    y = x.view(16)
+    z = x.view(-1, 8)  # the size -1 is inferred from other dimensions
+    print(x.size(), y.size(), z.size())
+    x = torch.randn(1)
+    print(x)
+    print(x.item())
+    a = torch.ones(5)
+    print(a)
+    b = a.numpy()
+    print(b)
+    a.add_(1)
+    print(a)
+    print(b)
+    a = np.ones(5)
+    b = torch.from_numpy(a)
+    np.add(a, 1, out=a)
+    print(a)
+    print(b)
+    if torch.cuda.is_available():  # skipped, as on a machine without a GPU
+        device = torch.device("cuda")
+        y = torch.ones_like(x, device=device)
+        x = x.to(device)
+        z = x + y
+        print(z)
+        print(z.to("cpu", torch.double))
+    print(x.to("cpu", torch.double))  # the dtype half of the last line, on the CPU
+
+    out = capsys.readouterr().out.split("\n")
+    assert out[0] == "autograd_course.Size([5, 3])"
+    assert out[1:6] == fixed(first_rand)
+    assert out[6:15] == pytorch(
+        """tensor([[0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0]])
+tensor([5.5000, 3.0000])
+tensor([[1., 1., 1.],
+        [1., 1., 1.],
+        [1., 1., 1.],"""
+    )
+    assert out[15:17] == [
+        "        [1., 1., 1.],",
+        "        [1., 1., 1.]], dtype=autograd_course.float64)",
+    ]
+    assert out[17:22] == fixed(x_values)
+    assert out[22] == "autograd_course.Size([5, 3])"
+    total = (x_values.astype(np.float32) + y_values.astype(np.float32)).astype(np.float64)
+    for start in (23, 28, 33, 38):  # x + y, torch.add, add(out=), y.add_(x)
+        assert out[start : start + 5] == fixed(total)
+    assert out[43] == fixed(x_values[:, 1])[0]
+    assert out[44] == (
+        "autograd_course.Size([4, 4]) autograd_course.Size([16]) autograd_course.Size([2, 8])"
+    )
+    one = arr(x)[0]
+    assert out[45] == f"tensor([{one:.4f}])"
+    assert float(out[46]) == float(np.float32(one)) and repr(float(np.float32(one))) == out[46]
+    assert out[47:54] == pytorch(
+        """tensor([1., 1., 1., 1., 1.])
+[1. 1. 1. 1. 1.]
+tensor([2., 2., 2., 2., 2.])
+[2. 2. 2. 2. 2.]
+[2. 2. 2. 2. 2.]
+tensor([2., 2., 2., 2., 2.], dtype=torch.float64)"""
+    ) + [f"tensor([{one:.4f}], dtype=autograd_course.float64)"]
+
+
+# ----- 60-minute blitz: Autograd (beginner_source/blitz/autograd_tutorial.py) ------------------
+
+
+def test_blitz_autograd_gentle_introduction(capsys):
+    """The current version; its ResNet-18 parts need torchvision and are left out."""
+    torch.manual_seed(0)
+
+    a = torch.tensor([2.0, 3.0], requires_grad=True)
+    b = torch.tensor([6.0, 4.0], requires_grad=True)
+    Q = 3 * a**3 - b**2
+    external_grad = torch.tensor([1.0, 1.0])
+    Q.backward(gradient=external_grad)
+    print(9 * a**2 == a.grad)
+    print(-2 * b == b.grad)
+    x = torch.rand(5, 5)
+    y = torch.rand(5, 5)
+    z = torch.rand((5, 5), requires_grad=True)
+    a = x + y
+    print(f"Does `a` require gradients?: {a.requires_grad}")
+    b = x + z
+    print(f"Does `b` require gradients?: {b.requires_grad}")
+
+    assert capsys.readouterr().out.split("\n") == [
+        "tensor([True, True])",
+        "tensor([True, True])",
+        "Does `a` require gradients?: False",
+        "Does `b` require gradients?: True",
+        "",
+    ]
+    assert Q.tolist() == [3 * 8 - 36, 3 * 27 - 16]
+
+
+def test_blitz_autograd_earlier_version(capsys):
+    """The version before ResNet-18 (the one with ``y.data.norm() < 1000``)."""
+    torch.manual_seed(0)
+
+    x = torch.ones(2, 2, requires_grad=True)
+    print(x)
+    y = x + 2
+    print(y)
+    print(y.grad_fn)
+    z = y * y * 3
+    out = z.mean()
+    print(z, out)
+    a = torch.randn(2, 2)
+    a = (a * 3) / (a - 1)
+    print(a.requires_grad)
+    a.requires_grad_(True)
+    print(a.requires_grad)
+    b = (a * a).sum()
+    print(b.grad_fn)
+    out.backward()
+    print(x.grad)
+    x = torch.randn(3, requires_grad=True)
+    y = x * 2
+    while y.data.norm() < 1000:
+        y = y * 2
+    print(y)
+    gradients = torch.tensor([0.1, 1.0, 0.0001], dtype=torch.float)
+    y.backward(gradients)
+    print(x.grad)
+    print(x.requires_grad)
+    print((x**2).requires_grad)
+    with torch.no_grad():
+        print((x**2).requires_grad)
+
+    printed = capsys.readouterr().out.split("\n")
+    printed[4] = printed[4].split(" object at ")[0]  # memory addresses differ from run to run
+    printed[9] = printed[9].split(" object at ")[0]
+    doublings = 1
+    x0 = arr(x).astype(np.float32)
+    while np.linalg.norm(x0 * np.float32(2**doublings)) < 1000:
+        doublings += 1
+    scaled = x0.astype(np.float64) * 2**doublings
+    assert printed[12] == fixed(scaled)[0][:-1] + ", grad_fn=<MulBackward0>)"
+    grad = np.array([0.1, 1.0, 0.0001], np.float32).astype(np.float64) * 2**doublings
+    assert printed[13] == "tensor([" + ", ".join(f"{g:.4e}" for g in grad) + "])"
+    del printed[12:14]
+    assert printed == pytorch(
+        """tensor([[1., 1.],
+        [1., 1.]], requires_grad=True)
+tensor([[3., 3.],
+        [3., 3.]], grad_fn=<AddBackward0>)
+<AddBackward0
+tensor([[27., 27.],
+        [27., 27.]], grad_fn=<MulBackward0>) tensor(27., grad_fn=<MeanBackward0>)
+False
+True
+<SumBackward0
+tensor([[4.5000, 4.5000],
+        [4.5000, 4.5000]])
+True
+True
+False
+"""
+    )
+
+
+# ----- Learn the Basics: Automatic Differentiation (basics/autogradqs_tutorial.py) -------------
+
+
+def test_learn_the_basics_autograd(capsys):
+    torch.manual_seed(0)
+
+    x = torch.ones(5)  # input tensor
+    y = torch.zeros(3)  # expected output
+    w = torch.randn(5, 3, requires_grad=True)
+    b = torch.randn(3, requires_grad=True)
+    z = torch.matmul(x, w) + b
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+    print(f"Gradient function for z = {z.grad_fn}")
+    print(f"Gradient function for loss = {loss.grad_fn}")
+    loss.backward()
+    print(w.grad)
+    print(b.grad)
+    z = torch.matmul(x, w) + b
+    print(z.requires_grad)
+    with torch.no_grad():
+        z = torch.matmul(x, w) + b
+    print(z.requires_grad)
+    z = torch.matmul(x, w) + b
+    z_det = z.detach()
+    print(z_det.requires_grad)
+    inp = torch.eye(4, 5, requires_grad=True)
+    out = (inp + 1).pow(2).t()
+    out.backward(torch.ones_like(out), retain_graph=True)
+    print(f"First call\n{inp.grad}")
+    out.backward(torch.ones_like(out), retain_graph=True)
+    print(f"\nSecond call\n{inp.grad}")
+    inp.grad.zero_()
+    out.backward(torch.ones_like(out), retain_graph=True)
+    print(f"\nCall after zeroing gradients\n{inp.grad}")
+
+    printed = capsys.readouterr().out.split("\n")
+    assert printed[0].startswith("Gradient function for z = <AddBackward0 object at 0x")
+    assert printed[1].startswith(
+        "Gradient function for loss = <BinaryCrossEntropyWithLogitsBackward0 object at 0x"
+    )
+    logits = np.ones(5) @ arr(w) + arr(b)
+    d_logits = 1 / (1 + np.exp(-logits)) / 3  # d mean(BCE(z, 0)) / dz = sigmoid(z) / 3
+    assert printed[2:7] == fixed(np.tile(d_logits, (5, 1)))
+    assert printed[7] == fixed(d_logits)[0]
+    assert printed[8:] == pytorch(
+        """True
+False
+False
+First call
+tensor([[4., 2., 2., 2., 2.],
+        [2., 4., 2., 2., 2.],
+        [2., 2., 4., 2., 2.],
+        [2., 2., 2., 4., 2.]])
+
+Second call
+tensor([[8., 4., 4., 4., 4.],
+        [4., 8., 4., 4., 4.],
+        [4., 4., 8., 4., 4.],
+        [4., 4., 4., 8., 4.]])
+
+Call after zeroing gradients
+tensor([[4., 2., 2., 2., 2.],
+        [2., 4., 2., 2., 2.],
+        [2., 2., 4., 2., 2.],
+        [2., 2., 2., 4., 2.]])
+"""
+    )
+
+
+# ----- Learning PyTorch with Examples: the third-order polynomial for sin(x) -------------------
+
+
+def numpy_polynomial_fit(a, b, c, d, steps: int, learning_rate: float = 1e-6) -> tuple:
+    """The warm-up program (examples_tensor/polynomial_numpy.py) in float64: losses printed
+    every 100 steps and the final coefficients."""
+    x = np.linspace(-math.pi, math.pi, 2000)
+    y = np.sin(x)
+    losses = []
+    for t in range(steps):
+        y_pred = a + b * x + c * x**2 + d * x**3
+        if t % 100 == 99:
+            losses.append(np.square(y_pred - y).sum())
+        grad_y_pred = 2.0 * (y_pred - y)
+        a -= learning_rate * grad_y_pred.sum()
+        b -= learning_rate * (grad_y_pred * x).sum()
+        c -= learning_rate * (grad_y_pred * x**2).sum()
+        d -= learning_rate * (grad_y_pred * x**3).sum()
+    return losses, (a, b, c, d)
+
+
+def parse_fit(lines: list[str]) -> tuple[list[float], list[float]]:
+    """(losses, coefficients) from lines ``99 <loss>`` ... and ``Result: y = a + b x ...``."""
+    losses = [float(line.split()[1]) for line in lines[:-1]]
+    words = lines[-1].replace("P3(", "").split()
+    coefficients = [float(w) for w in words if w[0].isdigit() or w[0] == "-" and len(w) > 1]
+    return losses, coefficients
+
+
+def test_examples_polynomial_tensors(capsys):
+    """examples_tensor/polynomial_tensor.py, with 300 of its 2000 steps."""
+    torch.manual_seed(0)
+
+    dtype = torch.float
+    device = torch.device("cpu")
+    x = torch.linspace(-math.pi, math.pi, 2000, device=device, dtype=dtype)
+    y = torch.sin(x)
+    a = torch.randn((), device=device, dtype=dtype)
+    b = torch.randn((), device=device, dtype=dtype)
+    c = torch.randn((), device=device, dtype=dtype)
+    d = torch.randn((), device=device, dtype=dtype)
+    start = [w.item() for w in (a, b, c, d)]
+    learning_rate = 1e-6
+    for t in range(300):
+        y_pred = a + b * x + c * x**2 + d * x**3
+        loss = (y_pred - y).pow(2).sum().item()
+        if t % 100 == 99:
+            print(t, loss)
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_a = grad_y_pred.sum()
+        grad_b = (grad_y_pred * x).sum()
+        grad_c = (grad_y_pred * x**2).sum()
+        grad_d = (grad_y_pred * x**3).sum()
+        a -= learning_rate * grad_a
+        b -= learning_rate * grad_b
+        c -= learning_rate * grad_c
+        d -= learning_rate * grad_d
+    print(f"Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["99", "199", "299", "Result:"]
+    losses, coefficients = parse_fit(lines)
+    want_losses, want_coefficients = numpy_polynomial_fit(*start, steps=300)
+    np.testing.assert_allclose(losses, want_losses, rtol=1e-4)
+    np.testing.assert_allclose(coefficients, want_coefficients, rtol=1e-4, atol=1e-6)
+
+
+def test_examples_polynomial_tensors_matmul_keywords(capsys):
+    """An earlier version of the same program: ``torch.matmul(input=..., other=...)``."""
+    torch.manual_seed(1)
+
+    dtype = torch.float
+    device = torch.device("cpu")
+    x = torch.linspace(-math.pi, math.pi, 2000, device=device, dtype=dtype)
+    y = torch.sin(x)
+    a, b, c, d = (torch.randn((), device=device, dtype=dtype) for _ in range(4))
+    start = [w.item() for w in (a, b, c, d)]
+    learning_rate = 1e-6
+    for t in range(200):  # 2000 in the tutorial
+        y_pred = a + (b * x) + (c * x.pow(2)) + (d * x.pow(3))
+        loss = (y_pred - y).pow(2).sum().item()
+        if t % 100 == 99:
+            print(t, loss)
+        grad_y_pred = -2.0 * (y - y_pred)
+        grad_a = grad_y_pred.sum()
+        grad_b = torch.matmul(input=grad_y_pred, other=x).sum()
+        grad_c = torch.matmul(input=grad_y_pred, other=x.pow(2)).sum()
+        grad_d = torch.matmul(input=grad_y_pred, other=x.pow(3)).sum()
+        a -= learning_rate * grad_a
+        b -= learning_rate * grad_b
+        c -= learning_rate * grad_c
+        d -= learning_rate * grad_d
+    print(f"Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3")
+
+    losses, coefficients = parse_fit(capsys.readouterr().out.splitlines())
+    want_losses, want_coefficients = numpy_polynomial_fit(*start, steps=200)
+    np.testing.assert_allclose(losses, want_losses, rtol=1e-4)
+    np.testing.assert_allclose(coefficients, want_coefficients, rtol=1e-4, atol=1e-6)
+
+
+def test_examples_polynomial_autograd(capsys):
+    """examples_autograd/polynomial_autograd.py (with ``set_default_device``), 300 steps."""
+    torch.manual_seed(2)
+
+    dtype = torch.float
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    torch.set_default_device(device)
+    x = torch.linspace(-math.pi, math.pi, 2000, dtype=dtype)
+    y = torch.sin(x)
+    a = torch.randn((), dtype=dtype, requires_grad=True)
+    b = torch.randn((), dtype=dtype, requires_grad=True)
+    c = torch.randn((), dtype=dtype, requires_grad=True)
+    d = torch.randn((), dtype=dtype, requires_grad=True)
+    start = [w.item() for w in (a, b, c, d)]
+    learning_rate = 1e-6
+    for t in range(300):
+        y_pred = a + b * x + c * x**2 + d * x**3
+        loss = (y_pred - y).pow(2).sum()
+        if t % 100 == 99:
+            print(t, loss.item())
+        loss.backward()
+        with torch.no_grad():
+            a -= learning_rate * a.grad
+            b -= learning_rate * b.grad
+            c -= learning_rate * c.grad
+            d -= learning_rate * d.grad
+            a.grad = None
+            b.grad = None
+            c.grad = None
+            d.grad = None
+    print(f"Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3")
+
+    losses, coefficients = parse_fit(capsys.readouterr().out.splitlines())
+    want_losses, want_coefficients = numpy_polynomial_fit(*start, steps=300)
+    np.testing.assert_allclose(losses, want_losses, rtol=1e-4)
+    np.testing.assert_allclose(coefficients, want_coefficients, rtol=1e-4, atol=1e-6)
+    assert a.is_leaf and a.grad is None and torch.get_default_device() == torch.device("cpu")
+
+
+class LegendrePolynomial3(torch.autograd.Function):
+    """The tutorial's custom Function: P3(x) = (5x³ - 3x) / 2, P3'(x) = 3 (5x² - 1) / 2."""
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return 0.5 * (5 * input**3 - 3 * input)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * input**2 - 1)
+
+
+def test_examples_legendre_polynomial_function(capsys):
+    """examples_autograd/polynomial_custom_function.py, all 2000 steps: its start is not
+    random, so every printed number is PyTorch's (torch 2.13 on a CPU, written out here)."""
+    dtype = torch.float
+    device = torch.device("cpu")
+    x = torch.linspace(-math.pi, math.pi, 2000, device=device, dtype=dtype)
+    y = torch.sin(x)
+    a = torch.full((), 0.0, device=device, dtype=dtype, requires_grad=True)
+    b = torch.full((), -1.0, device=device, dtype=dtype, requires_grad=True)
+    c = torch.full((), 0.0, device=device, dtype=dtype, requires_grad=True)
+    d = torch.full((), 0.3, device=device, dtype=dtype, requires_grad=True)
+    learning_rate = 5e-6
+    for t in range(2000):
+        P3 = LegendrePolynomial3.apply
+        y_pred = a + b * P3(c + d * x)
+        loss = (y_pred - y).pow(2).sum()
+        if t % 100 == 99:
+            print(t, loss.item())
+        loss.backward()
+        with torch.no_grad():
+            a -= learning_rate * a.grad
+            b -= learning_rate * b.grad
+            c -= learning_rate * c.grad
+            d -= learning_rate * d.grad
+            a.grad = None
+            b.grad = None
+            c.grad = None
+            d.grad = None
+    print(f"Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [int(line.split()[0]) for line in lines[:-1]] == list(range(99, 2000, 100))
+    losses, coefficients = parse_fit(lines)
+    pytorch_losses = [209.95834350585938, 144.66018676757812, 100.70249938964844,
+                      71.03519439697266, 50.978511810302734, 37.403133392333984,
+                      28.206867218017578, 21.97318458557129, 17.7457275390625,
+                      14.877889633178711, 12.93176555633545, 11.610918045043945,
+                      10.71425724029541, 10.10548210144043, 9.692105293273926,
+                      9.411375999450684, 9.220745086669922, 9.091285705566406,
+                      9.003361701965332, 8.943641662597656]  # fmt: skip
+    np.testing.assert_allclose(losses, pytorch_losses, rtol=1e-5)  # float32 sums differ in order
+    pytorch_result = [-6.71270206087371e-10, -2.208526849746704, -3.392665037793563e-10,
+                      0.2554861009120941]  # fmt: skip
+    np.testing.assert_allclose(coefficients, pytorch_result, rtol=1e-5, atol=1e-8)
+    assert lines[-1].startswith("Result: y = ") and " * P3(" in lines[-1]
+
+
+class MyReLU(torch.autograd.Function):
+    """examples_autograd/two_layer_net_custom_function.py's ReLU."""
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return input.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        grad_input = grad_output.clone()
+        grad_input[input < 0] = 0
+        return grad_input
+
+
+def numpy_two_layer_net(x, y, w1, w2, steps: int, learning_rate: float = 1e-6) -> list[float]:
+    """examples_tensor/two_layer_net_numpy.py in float64: the loss before each step."""
+    losses = []
+    for _ in range(steps):
+        h = x @ w1
+        h_relu = np.maximum(h, 0)
+        y_pred = h_relu @ w2
+        losses.append(np.square(y_pred - y).sum())
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_w2 = h_relu.T @ grad_y_pred
+        grad_h = grad_y_pred @ w2.T
+        grad_h[h < 0] = 0
+        w1 = w1 - learning_rate * x.T @ grad_h
+        w2 = w2 - learning_rate * grad_w2
+    return losses
+
+
+def test_examples_two_layer_net_custom_relu_and_manual_backward(capsys):
+    """two_layer_net_custom_function.py then two_layer_net_tensor.py (earlier versions of the
+    examples), 5 of their 500 steps each, printing every step."""
+    torch.manual_seed(0)
+
+    dtype = torch.float
+    device = torch.device("cpu")
+    N, D_in, H, D_out = 64, 1000, 100, 10
+    x = torch.randn(N, D_in, device=device, dtype=dtype)
+    y = torch.randn(N, D_out, device=device, dtype=dtype)
+    w1 = torch.randn(D_in, H, device=device, dtype=dtype, requires_grad=True)
+    w2 = torch.randn(H, D_out, device=device, dtype=dtype, requires_grad=True)
+    start = arr(x), arr(y), arr(w1), arr(w2)
+    learning_rate = 1e-6
+    for t in range(5):
+        relu = MyReLU.apply
+        y_pred = relu(x.mm(w1)).mm(w2)
+        loss = (y_pred - y).pow(2).sum()
+        print(t, loss.item())
+        loss.backward()
+        with torch.no_grad():
+            w1 -= learning_rate * w1.grad
+            w2 -= learning_rate * w2.grad
+            w1.grad.zero_()
+            w2.grad.zero_()
+
+    w1 = torch.from_numpy(start[2].astype(np.float32))
+    w2 = torch.from_numpy(start[3].astype(np.float32))
+    for t in range(5):
+        h = x.mm(w1)
+        h_relu = h.clamp(min=0)
+        y_pred = h_relu.mm(w2)
+        loss = (y_pred - y).pow(2).sum().item()
+        print(t, loss)
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_w2 = h_relu.t().mm(grad_y_pred)
+        grad_h_relu = grad_y_pred.mm(w2.t())
+        grad_h = grad_h_relu.clone()
+        grad_h[h < 0] = 0
+        grad_w1 = x.t().mm(grad_h)
+        w1 -= learning_rate * grad_w1
+        w2 -= learning_rate * grad_w2
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [int(line.split()[0]) for line in lines] == [0, 1, 2, 3, 4] * 2
+    losses = [float(line.split()[1]) for line in lines]
+    want = numpy_two_layer_net(*start, steps=5)
+    np.testing.assert_allclose(losses[:5], want, rtol=1e-4)
+    np.testing.assert_allclose(losses[5:], want, rtol=1e-4)
+    assert want[-1] < want[0]  # it learns
+
+
+# ----- d2l: 2.1 Data Manipulation, 2.3 Linear Algebra, 2.5 Automatic Differentiation -----------
+
+
+def test_d2l_data_manipulation(capsys):
+    """chapter_preliminaries/ndarray.md; the notebook's displayed values are printed."""
+    x = torch.arange(12, dtype=torch.float32)
+    print(x)
+    print(x.numel())
+    print(x.shape)
+    X = x.reshape(3, 4)
+    print(X)
+    print(torch.zeros((2, 3, 4))[0])
+    print(torch.ones((2, 3, 4)).shape, torch.randn(3, 4).shape)
+    print(torch.tensor([[2, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]]))
+    print((X[-1], X[1:3]))
+    X[1, 2] = 17
+    print(X)
+    X[:2, :] = 12
+    print(X)
+    e = torch.exp(x)
+    x = torch.tensor([1.0, 2, 4, 8])
+    y = torch.tensor([2, 2, 2, 2])
+    print((x + y, x - y, x * y, x / y, x**y))
+    X = torch.arange(12, dtype=torch.float32).reshape((3, 4))
+    Y = torch.tensor([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])
+    print((torch.cat((X, Y), dim=0), torch.cat((X, Y), dim=1)))
+    print(X == Y)
+    print(X.sum())
+    a = torch.arange(3).reshape((3, 1))
+    b = torch.arange(2).reshape((1, 2))
+    print((a, b))
+    print(a + b)
+    before = id(Y)
+    Y = Y + X
+    print(id(Y) == before)
+    Z = torch.zeros_like(Y)
+    z_id = id(Z)  # d2l prints id(Z) before and after: the same number
+    Z[:] = X + Y
+    print(id(Z) == z_id)
+    before = id(X)
+    X += Y
+    print(id(X) == before)
+    A = X.numpy()
+    B = torch.from_numpy(A)
+    print((type(A).__name__, type(B).__name__))
+    a = torch.tensor([3.5])
+    print((a, a.item(), float(a), int(a)))
+
+    assert capsys.readouterr().out.split("\n") == pytorch(
+        """tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11.])
+12
+torch.Size([12])
+tensor([[ 0.,  1.,  2.,  3.],
+        [ 4.,  5.,  6.,  7.],
+        [ 8.,  9., 10., 11.]])
+tensor([[0., 0., 0., 0.],
+        [0., 0., 0., 0.],
+        [0., 0., 0., 0.]])
+torch.Size([2, 3, 4]) torch.Size([3, 4])
+tensor([[2, 1, 4, 3],
+        [1, 2, 3, 4],
+        [4, 3, 2, 1]])
+(tensor([ 8.,  9., 10., 11.]), tensor([[ 4.,  5.,  6.,  7.],
+        [ 8.,  9., 10., 11.]]))
+tensor([[ 0.,  1.,  2.,  3.],
+        [ 4.,  5., 17.,  7.],
+        [ 8.,  9., 10., 11.]])
+tensor([[12., 12., 12., 12.],
+        [12., 12., 12., 12.],
+        [ 8.,  9., 10., 11.]])
+(tensor([ 3.,  4.,  6., 10.]), tensor([-1.,  0.,  2.,  6.]), tensor([ 2.,  4.,  8., 16.]), tensor([0.5000, 1.0000, 2.0000, 4.0000]), tensor([ 1.,  4., 16., 64.]))
+(tensor([[ 0.,  1.,  2.,  3.],
+        [ 4.,  5.,  6.,  7.],
+        [ 8.,  9., 10., 11.],
+        [ 2.,  1.,  4.,  3.],
+        [ 1.,  2.,  3.,  4.],
+        [ 4.,  3.,  2.,  1.]]), tensor([[ 0.,  1.,  2.,  3.,  2.,  1.,  4.,  3.],
+        [ 4.,  5.,  6.,  7.,  1.,  2.,  3.,  4.],
+        [ 8.,  9., 10., 11.,  4.,  3.,  2.,  1.]]))
+tensor([[False,  True, False,  True],
+        [False, False, False, False],
+        [False, False, False, False]])
+tensor(66.)
+(tensor([[0],
+        [1],
+        [2]]), tensor([[0, 1]]))
+tensor([[0, 1],
+        [1, 2],
+        [2, 3]])
+False
+True
+True
+('ndarray', 'Tensor')
+(tensor([3.5000]), 3.5, 3.5, 3)
+"""
+    )
+    # exp of the rows set to 12: float32 exp is NumPy's here, within an ulp of the exact value
+    # (PyTorch prints 162754.7969, this engine may print 162754.7812: 1 ulp apart)
+    exact = np.exp(np.array([12.0] * 8 + [8.0, 9.0, 10.0, 11.0]))
+    np.testing.assert_allclose(arr(e), exact, rtol=2.5e-7)
+
+
+def test_d2l_linear_algebra(capsys):
+    """chapter_preliminaries/linear-algebra.md (its tensor part)."""
+    A = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    print(A.T)
+    B = A.clone()
+    print((A, A + B))
+    print(A * B)
+    a = 2
+    X = torch.arange(24).reshape(2, 3, 4)
+    print((a + X, (a * X).shape))
+    x = torch.arange(3, dtype=torch.float32)
+    print((x, x.sum()))
+    print((A.shape, A.sum()))
+    print((A.shape, A.sum(axis=0).shape))
+    print((A.shape, A.sum(axis=1).shape))
+    print(A.sum(axis=[0, 1]) == A.sum())
+    print((A.mean(), A.sum() / A.numel()))
+    print((A.mean(axis=0), A.sum(axis=0) / A.shape[0]))
+    sum_A = A.sum(axis=1, keepdims=True)
+    print((sum_A, sum_A.shape))
+    print(A / sum_A)
+    print(A.cumsum(axis=0))
+    y = torch.ones(3, dtype=torch.float32)
+    print((x, y, torch.dot(x, y)))
+    print(torch.sum(x * y))
+    print((A.shape, x.shape, torch.mv(A, x), A @ x))
+    B = torch.ones(3, 4)
+    print((torch.mm(A, B), A @ B))
+    u = torch.tensor([3.0, -4.0])
+    print(torch.norm(u))
+    print(torch.abs(u).sum())
+    print(torch.norm(torch.ones((4, 9))))
+
+    assert capsys.readouterr().out.split("\n") == pytorch(
+        """tensor([[0., 3.],
+        [1., 4.],
+        [2., 5.]])
+(tensor([[0., 1., 2.],
+        [3., 4., 5.]]), tensor([[ 0.,  2.,  4.],
+        [ 6.,  8., 10.]]))
+tensor([[ 0.,  1.,  4.],
+        [ 9., 16., 25.]])
+(tensor([[[ 2,  3,  4,  5],
+         [ 6,  7,  8,  9],
+         [10, 11, 12, 13]],
+
+        [[14, 15, 16, 17],
+         [18, 19, 20, 21],
+         [22, 23, 24, 25]]]), torch.Size([2, 3, 4]))
+(tensor([0., 1., 2.]), tensor(3.))
+(torch.Size([2, 3]), tensor(15.))
+(torch.Size([2, 3]), torch.Size([3]))
+(torch.Size([2, 3]), torch.Size([2]))
+tensor(True)
+(tensor(2.5000), tensor(2.5000))
+(tensor([1.5000, 2.5000, 3.5000]), tensor([1.5000, 2.5000, 3.5000]))
+(tensor([[ 3.],
+        [12.]]), torch.Size([2, 1]))
+tensor([[0.0000, 0.3333, 0.6667],
+        [0.2500, 0.3333, 0.4167]])
+tensor([[0., 1., 2.],
+        [3., 5., 7.]])
+(tensor([0., 1., 2.]), tensor([1., 1., 1.]), tensor(3.))
+tensor(3.)
+(torch.Size([2, 3]), torch.Size([3]), tensor([ 5., 14.]), tensor([ 5., 14.]))
+(tensor([[ 3.,  3.,  3.,  3.],
+        [12., 12., 12., 12.]]), tensor([[ 3.,  3.,  3.,  3.],
+        [12., 12., 12., 12.]]))
+tensor(5.)
+tensor(7.)
+tensor(6.)
+"""
+    )
+
+
+def test_d2l_automatic_differentiation(capsys):
+    """chapter_preliminaries/autograd.md, including its control-flow example."""
+    torch.manual_seed(0)
+
+    x = torch.arange(4.0)
+    print(x)
+    x.requires_grad_(True)
+    print(x.grad)
+    y = 2 * torch.dot(x, x)
+    print(y)
+    y.backward()
+    print(x.grad)
+    print(x.grad == 4 * x)
+    x.grad.zero_()
+    y = x.sum()
+    y.backward()
+    print(x.grad)
+    x.grad.zero_()
+    y = x * x
+    y.backward(gradient=torch.ones(len(y)))  # Faster: y.sum().backward()
+    print(x.grad)
+    x.grad.zero_()
+    y = x * x
+    u = y.detach()
+    z = u * x
+    z.sum().backward()
+    print(x.grad == u)
+    x.grad.zero_()
+    y.sum().backward()
+    print(x.grad == 2 * x)
+
+    def f(a):
+        b = a * 2
+        while b.norm() < 1000:
+            b = b * 2
+        if b.sum() > 0:
+            c = b
+        else:
+            c = 100 * b
+        return c
+
+    a = torch.randn(size=(), requires_grad=True)
+    d = f(a)
+    d.backward()
+    print(a.grad == d / a)
+
+    assert capsys.readouterr().out.split("\n") == [
+        "tensor([0., 1., 2., 3.])",
+        "None",
+        "tensor(28., grad_fn=<MulBackward0>)",
+        "tensor([ 0.,  4.,  8., 12.])",
+        "tensor([True, True, True, True])",
+        "tensor([1., 1., 1., 1.])",
+        "tensor([0., 2., 4., 6.])",
+        "tensor([True, True, True, True])",
+        "tensor([True, True, True, True])",
+        "tensor(True)",
+        "",
+    ]
