@@ -428,3 +428,20 @@ def test_out_writes_the_result_into_the_given_tensor():
     a = ac.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match=r"mul\(\): functions with out=\.\.\. arguments don't"):
         ac.mul(a, a, out=ac.zeros(2))
+
+
+def test_named_results_print_as_pytorch_return_types_with_the_module_swapped():
+    x = ac.tensor([[1.0, 3.0], [2.0, 0.0]])
+    assert repr(x.max(dim=0)) == (  # torch: torch.return_types.max(\nvalues=..., ...)
+        "autograd_course.return_types.max(\nvalues=tensor([2., 3.]),\nindices=tensor([1, 0]))"
+    )
+    assert repr(x.min(1)) == (
+        "autograd_course.return_types.min(\nvalues=tensor([1., 0.]),\nindices=tensor([0, 1]))"
+    )
+    values, indices = x.max(0)
+    assert x.max(0).values is not None and indices.tolist() == [1, 0]
+    assert type(x.max(0)).__name__ == "max" and x.min(0)._fields == ("values", "indices")
+    assert repr(x.sort(1)).startswith("autograd_course.return_types.sort(\n")
+    assert repr(x.shape) == "autograd_course.Size([2, 2])" and repr(ac.Size([])) == (
+        "autograd_course.Size([])"
+    )
