@@ -64,6 +64,7 @@ from .functions import *  # noqa: F403 - exp, sum, cat, where ... as torch.* has
 from .tensor import Size, Tensor
 
 __version__ = "0.1.0"
+Tensor.__module__ = "autograd_course"  # type(x) prints <class 'autograd_course.Tensor'>, as torch's
 
 
 def is_tensor(obj: object) -> bool:
