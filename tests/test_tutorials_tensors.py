@@ -973,6 +973,20 @@ def layout(line: str) -> str:
     return re.sub(r"\s+", "", re.sub(r"-?\d+(\.\d*)?(e[+-]\d+)?", "N", line))
 
 
+def assert_prints_as_pytorch(printed: list[str], fixture: str) -> None:
+    """The printed text has PyTorch's layout (numbers aside; random draws may wrap lines at
+    other places), and every line the fixture does not mark ~ (random) is PyTorch's exactly,
+    in order (module swapped, memory addresses cut)."""
+    expected = [l for l in (FIXTURES / fixture).read_text().splitlines() if not l.startswith("#")]
+    expected = [line.replace("torch.", "autograd_course.") for line in expected]
+    printed = [re.sub(r" at 0x[0-9a-f]+", " at 0x", line) for line in printed]
+    assert layout("".join(printed)) == layout("".join(line.lstrip("~") for line in expected))
+    rest = iter(printed)
+    for want in expected:
+        if not want.startswith("~"):
+            assert any(got == want for got in rest), f"not printed, or out of order: {want!r}"
+
+
 def test_introduction_to_pytorch_tensors(capsys):
     """The YouTube series' tensor tutorial, every code cell in order (``print(x)`` of the two
     ``torch.empty`` tensors prints their shape instead: their values are uninitialised memory).
@@ -1206,15 +1220,7 @@ def test_introduction_to_pytorch_tensors(capsys):
     print(numpy_rand)
 
     printed = capsys.readouterr().out.splitlines()
-    reference = FIXTURES / "pytorch_tensors_deeper_output.txt"
-    expected = [line for line in reference.read_text().splitlines() if not line.startswith("#")]
-    assert len(printed) == len(expected)
-    for got, want in zip(printed, expected):
-        want = want.replace("torch.", "autograd_course.")
-        if want.startswith("~"):  # a random draw: PyTorch's layout, our values
-            assert layout(got) == layout(want[1:]), (got, want)
-        else:
-            assert got == want
+    assert_prints_as_pytorch(printed, "pytorch_tensors_deeper_output.txt")
     # the random values, recomputed with NumPy from what was drawn
     assert printed[6:8] == printed[8:10] == printed[12:14] and printed[10:12] == printed[14:16]
     np.testing.assert_array_equal(seen["c20"], np.trunc(seen["b20"]).astype(np.int32))
@@ -1233,3 +1239,162 @@ def test_introduction_to_pytorch_tensors(capsys):
     np.testing.assert_allclose(*seen["out"], rtol=1e-6)
     b, product = seen["unsqueezed"]
     np.testing.assert_array_equal(product, np.broadcast_to(b[:, None], (4, 3, 2)))
+
+
+# ----- The Fundamentals of Autograd (beginner_source/introyt/autogradyt_tutorial.py) -----------
+
+
+def test_fundamentals_of_autograd(capsys):
+    """The YouTube series' autograd tutorial: plots and the autograd-profiler cell removed, the
+    last expression of a cell printed (the notebook displays it)."""
+    torch.manual_seed(0)
+    seen = {}
+    a = torch.linspace(0.0, 2.0 * math.pi, steps=25, requires_grad=True)
+    print(a)
+    b = torch.sin(a)
+    print(b)
+    c = 2 * b
+    print(c)
+    d = c + 1
+    print(d)
+    out = d.sum()
+    print(out)
+    print("d:")
+    print(d.grad_fn)
+    print(d.grad_fn.next_functions)
+    print(d.grad_fn.next_functions[0][0].next_functions)
+    print(d.grad_fn.next_functions[0][0].next_functions[0][0].next_functions)
+    print(d.grad_fn.next_functions[0][0].next_functions[0][0].next_functions[0][0].next_functions)
+    print("\nc:")
+    print(c.grad_fn)
+    print("\nb:")
+    print(b.grad_fn)
+    print("\na:")
+    print(a.grad_fn)
+    out.backward()
+    print(a.grad)
+    seen["a"], seen["d"], seen["a.grad"] = arr(a), arr(d), arr(a.grad)
+
+    BATCH_SIZE = 16
+    DIM_IN = 1000
+    HIDDEN_SIZE = 100
+    DIM_OUT = 10
+
+    class TinyModel(torch.nn.Module):
+        def __init__(self):
+            super(TinyModel, self).__init__()  # noqa: UP008 - the tutorial's line
+            self.layer1 = torch.nn.Linear(DIM_IN, HIDDEN_SIZE)
+            self.relu = torch.nn.ReLU()
+            self.layer2 = torch.nn.Linear(HIDDEN_SIZE, DIM_OUT)
+
+        def forward(self, x):
+            x = self.layer1(x)
+            x = self.relu(x)
+            x = self.layer2(x)
+            return x
+
+    some_input = torch.randn(BATCH_SIZE, DIM_IN, requires_grad=False)
+    ideal_output = torch.randn(BATCH_SIZE, DIM_OUT, requires_grad=False)
+    model = TinyModel()
+    print(model.layer2.weight[0][0:10])  # just a small slice
+    print(model.layer2.weight.grad)
+    seen["w0"] = arr(model.layer2.weight)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.001)
+    prediction = model(some_input)
+    loss = (ideal_output - prediction).pow(2).sum()
+    print(loss)
+    loss.backward()
+    print(model.layer2.weight[0][0:10])
+    print(model.layer2.weight.grad[0][0:10])
+    seen["grad1"] = arr(model.layer2.weight.grad)
+    optimizer.step()
+    print(model.layer2.weight[0][0:10])
+    print(model.layer2.weight.grad[0][0:10])
+    seen["w1"] = arr(model.layer2.weight)
+    print(model.layer2.weight.grad[0][0:10])
+    for i in range(0, 5):  # noqa: B007 - the tutorial's line
+        prediction = model(some_input)
+        loss = (ideal_output - prediction).pow(2).sum()
+        loss.backward()
+    print(model.layer2.weight.grad[0][0:10])
+    optimizer.zero_grad(set_to_none=False)
+    print(model.layer2.weight.grad[0][0:10])
+
+    a = torch.ones(2, 3, requires_grad=True)
+    print(a)
+    b1 = 2 * a
+    print(b1)
+    a.requires_grad = False
+    b2 = 2 * a
+    print(b2)
+    a = torch.ones(2, 3, requires_grad=True) * 2
+    b = torch.ones(2, 3, requires_grad=True) * 3
+    c1 = a + b
+    print(c1)
+    with torch.no_grad():
+        c2 = a + b
+    print(c2)
+    c3 = a * b
+    print(c3)
+
+    def add_tensors1(x, y):
+        return x + y
+
+    @torch.no_grad()
+    def add_tensors2(x, y):
+        return x + y
+
+    a = torch.ones(2, 3, requires_grad=True) * 2
+    b = torch.ones(2, 3, requires_grad=True) * 3
+    c1 = add_tensors1(a, b)
+    print(c1)
+    c2 = add_tensors2(a, b)
+    print(c2)
+    x = torch.rand(5, requires_grad=True)
+    y = x.detach()
+    print(x)
+    print(y)
+    x = torch.randn(3, requires_grad=True)
+    y = x * 2
+    while y.data.norm() < 1000:
+        y = y * 2
+    print(y)
+    v = torch.tensor([0.1, 1.0, 0.0001], dtype=torch.float)  # stand-in for gradients
+    y.backward(v)
+    print(x.grad)
+
+    def exp_adder(x, y):
+        return 2 * x.exp() + 3 * y
+
+    inputs = (torch.rand(1), torch.rand(1))  # arguments for the function
+    print(inputs)
+    print(torch.autograd.functional.jacobian(exp_adder, inputs))
+    inputs = (torch.rand(3), torch.rand(3))  # arguments for the function
+    print(inputs)
+    J = torch.autograd.functional.jacobian(exp_adder, inputs)
+    print(J)
+    seen["x3"], seen["J"] = arr(inputs[0]), J
+
+    def do_some_doubling(x):
+        y = x * 2
+        while y.data.norm() < 1000:
+            y = y * 2
+        return y
+
+    inputs = torch.randn(3)
+    my_gradients = torch.tensor([0.1, 1.0, 0.0001])
+    result = torch.autograd.functional.vjp(do_some_doubling, inputs, v=my_gradients)
+    print(result)
+
+    printed = capsys.readouterr().out.splitlines()
+    assert_prints_as_pytorch(printed, "pytorch_autogradyt_output.txt")
+    np.testing.assert_allclose(seen["d"], 2 * np.sin(seen["a"]) + 1, atol=5e-7)
+    np.testing.assert_allclose(seen["a.grad"], 2 * np.cos(seen["a"]), atol=5e-7)
+    np.testing.assert_allclose(seen["w1"], seen["w0"] - 0.001 * seen["grad1"], rtol=1e-6, atol=1e-8)
+    J0, J1 = seen["J"]
+    np.testing.assert_allclose(arr(J0), np.diag(2 * np.exp(seen["x3"])), rtol=1e-6)
+    np.testing.assert_allclose(arr(J1), 3 * np.eye(3))
+    doubled, vjp = result
+    scale = arr(doubled) / arr(inputs)  # the same power of two for every entry
+    assert np.allclose(scale, scale[0]) and math.log2(scale[0]).is_integer()
+    np.testing.assert_allclose(arr(vjp), scale[0] * np.array([0.1, 1.0, 0.0001]), rtol=1e-6)
