@@ -67,7 +67,7 @@ class Tensor:
             value = data[0]._array if isinstance(data[0], Tensor) else data[0]
             array = np.array(value, dtype=_dt.default_float())
         elif all(isinstance(d, numbers.Integral) for d in data):  # Tensor(2, 3): a shape
-            array = np.zeros(data, dtype=_dt.default_float())
+            array = np.zeros(data or (0,), dtype=_dt.default_float())  # Tensor(): size 0
         else:
             raise TypeError(f"Tensor() takes data or a shape, got {data!r}")
         _init(self, array)

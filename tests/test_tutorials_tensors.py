@@ -6,7 +6,8 @@ module name swapped), random ones against a NumPy recomputation of the same arit
 the drawn values.
 
 The programs: "Learn the Basics" (Tensors; Automatic Differentiation), the 60-minute blitz
-("What is PyTorch?" tensors; "Autograd", the current and the earlier version), "Learning
+("What is PyTorch?" tensors; "Autograd": the current version, the one before, and the
+first, with ``Variable``), "Learning
 PyTorch with Examples" (warm-up NumPy, tensors, autograd, the LegendrePolynomial3 Function,
 the two-layer net with MyReLU), "Introduction to PyTorch Tensors" and d2l's "Data Manipulation", "Linear Algebra" and
 "Automatic Differentiation" (chapter_preliminaries).
@@ -370,6 +371,55 @@ True
 False
 """
     )
+
+
+def test_blitz_autograd_variable_version(capsys):
+    """The first version of the blitz autograd tutorial (PyTorch 0.3): ``Variable`` and the
+    typed constructor ``FloatTensor``."""
+    from autograd_course.autograd import Variable
+
+    torch.manual_seed(0)
+    x = Variable(torch.ones(2, 2), requires_grad=True)
+    print(x)
+    y = x + 2
+    print(y)
+    print(y.grad_fn)
+    z = y * y * 3
+    out = z.mean()
+    print(z, out)
+    out.backward()
+    print(x.grad)
+    x = torch.randn(3)
+    x = Variable(x, requires_grad=True)
+    y = x * 2
+    while y.data.norm() < 1000:
+        y = y * 2
+    print(y)
+    gradients = torch.FloatTensor([0.1, 1.0, 0.0001])
+    y.backward(gradients)
+    print(x.grad)
+
+    printed = capsys.readouterr().out.split("\n")
+    printed[4] = printed[4].split(" object at ")[0]
+    scale = arr(y)[0] / arr(x)[0]
+    assert math.log2(scale).is_integer() and np.allclose(arr(y), arr(x) * scale)
+    assert printed[9] == fixed(arr(x) * scale)[0][:-1] + ", grad_fn=<MulBackward0>)"
+    grad = np.array([0.1, 1.0, 0.0001], np.float32).astype(np.float64) * scale
+    assert printed[10] == "tensor([" + ", ".join(f"{g:.4e}" for g in grad) + "])"
+    del printed[9:11]
+    assert printed == pytorch(
+        """tensor([[1., 1.],
+        [1., 1.]], requires_grad=True)
+tensor([[3., 3.],
+        [3., 3.]], grad_fn=<AddBackward0>)
+<AddBackward0
+tensor([[27., 27.],
+        [27., 27.]], grad_fn=<MulBackward0>) tensor(27., grad_fn=<MeanBackward0>)
+tensor([[4.5000, 4.5000],
+        [4.5000, 4.5000]])
+"""
+    )
+    assert isinstance(x, Variable) and isinstance(gradients, torch.FloatTensor)
 
 
 # ----- Learn the Basics: Automatic Differentiation (basics/autogradqs_tutorial.py) -------------
