@@ -13,6 +13,15 @@ from .autograd import functional as _autograd_functional  # noqa: F401 - autogra
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .grad_mode import is_inference_mode_enabled
 from .creation import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
     arange,
     as_tensor,
     empty,
@@ -37,7 +46,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .devices import device
+from .devices import device, get_default_device, set_default_device
 from .random import Generator, initial_seed
 from .dtypes import bool_ as bool  # noqa: A004 - PyTorch's name
 from .dtypes import (
@@ -65,6 +74,7 @@ from .functions import *  # noqa: F403 - exp, sum, cat, where ... as torch.* has
 from .tensor import Size, Tensor
 
 __version__ = "0.1.0"
+Tensor.__module__ = "autograd_course"  # type(x) prints <class 'autograd_course.Tensor'>, as torch's
 
 
 def is_tensor(obj: object) -> bool:

@@ -73,7 +73,8 @@ def masked_fill_value(ndim: int) -> str:
 
 def cannot_save(kind: str, where: str) -> str:
     return (
-        f"save() cannot store a {kind} (at {where}): files hold tensors, numbers, strings, "
+        f"save() cannot store {'an' if kind[0] in 'aeiou' else 'a'} {kind} (at {where}): files "
+        "hold tensors, numbers, strings, "
         "None, and lists, tuples and dicts of them, so that loading one can never run code. "
         "To save a model, save model.state_dict() and load it with model.load_state_dict()."
     )

@@ -263,3 +263,44 @@ def new_empty(self: Tensor, *size: Any, dtype: Any = None, **kw: Any) -> Tensor:
 @tensor_method("new_full")
 def new_full(self: Tensor, size: Any, fill_value: Any, dtype: Any = None, **kw: Any) -> Tensor:
     return full(size, fill_value, dtype=self.dtype if dtype is None else dtype, **kw)
+
+
+# ---- the legacy typed constructors: FloatTensor([1, 2]), LongTensor(2, 3) ----------------------
+class _LegacyType(type):
+    """``FloatTensor(data)`` or ``FloatTensor(*sizes)`` makes a tensor of that dtype (zeros for
+    sizes); ``isinstance(t, FloatTensor)`` asks for the dtype, as in PyTorch's old tensor types."""
+
+    dtype: Any
+
+    def __call__(cls, *args: Any) -> Tensor:
+        if all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
+            return _make(np.zeros(args or (0,), dtype=_dt.to_numpy_dtype(cls.dtype)))
+        if len(args) == 1:
+            data = args[0]
+            if isinstance(data, Tensor) and data.dtype != cls.dtype:
+                raise TypeError(
+                    f"expected {cls.dtype} tensor (got {data.dtype} tensor): use .to(dtype)"
+                )
+            return tensor(data, dtype=cls.dtype)
+        raise TypeError(f"{cls.__name__}() takes data or sizes, got {args!r}")
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+    def __repr__(cls) -> str:
+        return f"<class 'autograd_course.{cls.__name__}'>"
+
+
+def _legacy(name: str, dtype: Any) -> type:
+    return _LegacyType(name, (), {"dtype": dtype, "__module__": "autograd_course"})
+
+
+FloatTensor = _legacy("FloatTensor", _dt.float32)
+DoubleTensor = _legacy("DoubleTensor", _dt.float64)
+HalfTensor = _legacy("HalfTensor", _dt.float16)
+LongTensor = _legacy("LongTensor", _dt.int64)
+IntTensor = _legacy("IntTensor", _dt.int32)
+ShortTensor = _legacy("ShortTensor", _dt.int16)
+CharTensor = _legacy("CharTensor", _dt.int8)
+ByteTensor = _legacy("ByteTensor", _dt.uint8)
+BoolTensor = _legacy("BoolTensor", _dt.bool_)

@@ -113,3 +113,14 @@ def cpu(self: Tensor, memory_format: Any = None) -> Tensor:
 def cuda(self: Tensor, device: Any = None, non_blocking: bool = False, **kwargs: Any) -> Tensor:
     """Refused: the engine has no GPU (test with ``cuda.is_available()`` first)."""
     raise AssertionError(msg.no_cuda())
+
+
+def set_default_device(device: Any) -> None:  # noqa: A002 - PyTorch's name
+    """Where new tensors go: only ``"cpu"`` (or None, the default) is possible here, so the
+    tutorials' ``set_default_device("cuda" if cuda.is_available() else "cpu")`` runs."""
+    check(device)
+
+
+def get_default_device() -> device:
+    """Where new tensors go: always the CPU."""
+    return CPU

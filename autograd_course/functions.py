@@ -161,3 +161,35 @@ logical_and = _method("logical_and", "Element-wise logical and.")
 logical_or = _method("logical_or", "Element-wise logical or.")
 logical_xor = _method("logical_xor", "Element-wise logical xor.")
 logical_not = _method("logical_not", "Element-wise logical not.")
+eq = _method("eq", "Element-wise ==, as a bool tensor.")
+ne = _method("ne", "Element-wise !=, as a bool tensor.")
+lt = _method("lt", "Element-wise <, as a bool tensor.")
+le = _method("le", "Element-wise <=, as a bool tensor.")
+gt = _method("gt", "Element-wise >, as a bool tensor.")
+ge = _method("ge", "Element-wise >=, as a bool tensor.")
+bitwise_and = _method("bitwise_and", "Element-wise & of integer or bool tensors.")
+bitwise_or = _method("bitwise_or", "Element-wise | of integer or bool tensors.")
+bitwise_xor = _method("bitwise_xor", "Element-wise ^ of integer or bool tensors.")
+bitwise_not = _method("bitwise_not", "Element-wise ~ of integer or bool tensors.")
+# ---- trigonometric and hyperbolic, cross product, SVD ----------------------------------------
+tan = _method("tan", "Tangent of each element.")
+asin = arcsin = _method("asin", "Inverse sine of each element.")
+acos = arccos = _method("acos", "Inverse cosine of each element.")
+atan = arctan = _method("atan", "Inverse tangent of each element.")
+atan2 = arctan2 = _method("atan2", "The angle of the point (other, input).")
+sinh = _method("sinh", "Hyperbolic sine of each element.")
+cosh = _method("cosh", "Hyperbolic cosine of each element.")
+asinh = arcsinh = _method("asinh", "Inverse hyperbolic sine of each element.")
+acosh = arccosh = _method("acosh", "Inverse hyperbolic cosine of each element.")
+atanh = arctanh = _method("atanh", "Inverse hyperbolic tangent of each element.")
+cross = _method("cross", "Cross product of 3-vectors along dim.")
+svd = _method("svd", "(U, S, V) with input = U diag(S) Vᵀ (no gradient).")
+# ---- in-place forms as functions: torch.sin_(x) is x.sin_() --------------------------------
+for _name in ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "abs", "neg",
+              "reciprocal", "ceil", "floor", "round", "trunc", "asin", "acos", "atan",
+              "sinh", "cosh", "clamp", "relu"):  # fmt: skip
+    globals()[f"{_name}_"] = _method(f"{_name}_", f"In-place ``{_name}``: input.{_name}_().")
+
+# aliases (clip = clamp, arcsin = asin ...) are exported under their own names too
+__all__ += [n for n, f in list(globals().items()) if callable(f) and getattr(f, "__name__", "") in
+            __all__ and n != f.__name__ and not n.startswith("_")]  # fmt: skip

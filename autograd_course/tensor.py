@@ -27,10 +27,11 @@ _engine_backward = None  # autograd.engine.backward, looked up on the first back
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as ``Size([2, 3])``."""
+    """A tensor's shape: a tuple that prints as ``autograd_course.Size([2, 3])``, as PyTorch's
+    prints ``torch.Size([2, 3])`` (the module named, as for dtypes)."""
 
     def __repr__(self) -> str:
-        return f"Size({list(self)})"
+        return f"autograd_course.Size({list(self)})"
 
     def numel(self) -> int:
         return int(np.prod(self, dtype=np.int64))
@@ -66,7 +67,7 @@ class Tensor:
             value = data[0]._array if isinstance(data[0], Tensor) else data[0]
             array = np.array(value, dtype=_dt.default_float())
         elif all(isinstance(d, numbers.Integral) for d in data):  # Tensor(2, 3): a shape
-            array = np.zeros(data, dtype=_dt.default_float())
+            array = np.zeros(data or (0,), dtype=_dt.default_float())  # Tensor(): size 0
         else:
             raise TypeError(f"Tensor() takes data or a shape, got {data!r}")
         _init(self, array)

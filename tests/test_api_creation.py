@@ -230,3 +230,38 @@ def test_inference_mode_records_nothing_as_context_and_decorator():
 
     assert not predict(w).requires_grad and not predict_bare(w).requires_grad
     assert ac.is_grad_enabled()
+
+
+def test_legacy_typed_constructors_and_variable():
+    """torch.FloatTensor / LongTensor ... and torch.autograd.Variable, as older tutorials use
+    them (torch 2.13 checked by hand)."""
+    from autograd_course.autograd import Variable
+
+    assert ac.FloatTensor([1, 2]).dtype == ac.float32 and ac.FloatTensor([1, 2]).tolist() == [
+        1.0,
+        2.0,
+    ]
+    assert ac.LongTensor([1, 2]).dtype == ac.int64 and ac.DoubleTensor(2).dtype == ac.float64
+    assert ac.FloatTensor(2, 3).shape == (2, 3) and ac.FloatTensor().shape == (0,)
+    assert ac.Tensor().shape == (0,) and ac.Tensor(2, 3).shape == (2, 3)
+    assert isinstance(ac.ones(2), ac.FloatTensor) and not isinstance(
+        ac.ones(2).long(), ac.FloatTensor
+    )
+    assert isinstance(ac.ones(2).long(), ac.LongTensor) and isinstance(
+        ac.tensor([True]), ac.BoolTensor
+    )
+    assert (
+        type(ac.FloatTensor([1.0])) is ac.Tensor
+        and repr(ac.FloatTensor) == "<class 'autograd_course.FloatTensor'>"
+    )
+    assert ac.ones(2).type() == "autograd_course.FloatTensor"
+    with pytest.raises(TypeError, match="expected autograd_course.float32 tensor"):
+        ac.FloatTensor(ac.ones(2, dtype=ac.float64))
+    a = ac.ones(2)
+    v = Variable(a, requires_grad=True)
+    assert v is not a and v.requires_grad and v.is_leaf and not a.requires_grad
+    v.data[0] = 5  # shares a's values, as in PyTorch
+    assert a.tolist() == [5.0, 1.0] and isinstance(a, Variable)
+    assert not Variable(a).requires_grad
+    with pytest.raises(TypeError, match="^Variable data has to be a tensor, but got list$"):
+        Variable([1, 2])

@@ -444,3 +444,105 @@ def test_logaddexp_is_stable_and_its_gradient_is_the_softmax_weight():
     b = ac.tensor([1.1, 0.4, 2.0], dtype=ac.float64, requires_grad=True)
     assert ac.autograd.gradcheck(ac.logaddexp, (a, b))
     assert ac.autograd.gradgradcheck(ac.logaddexp, (a, b))
+
+
+def test_named_results_print_as_pytorch_return_types_with_the_module_swapped():
+    x = ac.tensor([[1.0, 3.0], [2.0, 0.0]])
+    assert repr(x.max(dim=0)) == (  # torch: torch.return_types.max(\nvalues=..., ...)
+        "autograd_course.return_types.max(\nvalues=tensor([2., 3.]),\nindices=tensor([1, 0]))"
+    )
+    assert repr(x.min(1)) == (
+        "autograd_course.return_types.min(\nvalues=tensor([1., 0.]),\nindices=tensor([0, 1]))"
+    )
+    values, indices = x.max(0)
+    assert x.max(0).values is not None and indices.tolist() == [1, 0]
+    assert type(x.max(0)).__name__ == "max" and x.min(0)._fields == ("values", "indices")
+    assert repr(x.sort(1)).startswith("autograd_course.return_types.sort(\n")
+    assert repr(x.shape) == "autograd_course.Size([2, 2])" and repr(ac.Size([])) == (
+        "autograd_course.Size([])"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, reference, low, high, node",
+    [
+        ("tan", np.tan, -1.2, 1.2, "TanBackward0"),
+        ("asin", np.arcsin, -0.9, 0.9, "AsinBackward0"),
+        ("acos", np.arccos, -0.9, 0.9, "AcosBackward0"),
+        ("atan", np.arctan, -3.0, 3.0, "AtanBackward0"),
+        ("sinh", np.sinh, -2.0, 2.0, "SinhBackward0"),
+        ("cosh", np.cosh, -2.0, 2.0, "CoshBackward0"),
+        ("asinh", np.arcsinh, -3.0, 3.0, "AsinhBackward0"),
+        ("acosh", np.arccosh, 1.2, 3.0, "AcoshBackward0"),
+        ("atanh", np.arctanh, -0.9, 0.9, "AtanhBackward0"),
+    ],
+)
+def test_trigonometric_and_hyperbolic_functions(name, reference, low, high, node):
+    x = leaf(3, 2, low=low, high=high)
+    np.testing.assert_allclose(getattr(ac, name)(x).detach().numpy(), reference(x.detach().numpy()))
+    assert getattr(x, name)().grad_fn.name() == node
+    assert gradcheck(lambda t: getattr(ac, name)(t), (x,))
+    assert gradgradcheck(lambda t: getattr(t, name)(), (x,))
+    alias = "arc" + name[1:] if name.startswith("a") else None
+    if alias:  # NumPy's names, which PyTorch has too
+        assert (
+            getattr(ac, alias)(x).tolist()
+            == getattr(x, alias)().tolist()
+            == getattr(x, name)().tolist()
+        )
+    y = x.detach().clone()
+    assert getattr(y, name + "_")() is y and np.allclose(y.numpy(), reference(x.detach().numpy()))
+    assert ac.tensor([0, 1]).sin().dtype == ac.float32  # integers give the default float
+
+
+def test_atan2_and_cross_values_and_gradients():
+    y, x = leaf(4), leaf(4)
+    np.testing.assert_allclose(
+        ac.atan2(y, x).detach().numpy(), np.arctan2(y.detach().numpy(), x.detach().numpy())
+    )
+    assert gradcheck(ac.atan2, (y, x)) and gradgradcheck(ac.atan2, (y, x))
+    a, b = leaf(2, 3), leaf(2, 3)
+    np.testing.assert_allclose(
+        ac.cross(a, b, dim=1).detach().numpy(), np.cross(a.detach().numpy(), b.detach().numpy())
+    )
+    assert gradcheck(lambda p, q: ac.cross(p, q, dim=-1), (a, b))
+    e1, e2 = ac.tensor([1.0, 0.0, 0.0]), ac.tensor([0.0, 1.0, 0.0])
+    with pytest.warns(UserWarning, match="without specifying the dim arg is deprecated"):
+        assert ac.cross(e1, e2).tolist() == [0.0, 0.0, 1.0]
+    with pytest.raises(RuntimeError, match="must have length 3"):
+        ac.cross(ac.ones(2, 4), ac.ones(2, 4), dim=1)
+
+
+def test_svd_values_structure_and_missing_gradient():
+    A = ac.tensor(RNG.normal(size=(3, 2)))
+    U, S, V = ac.svd(A)  # torch.svd: reduced, V (not Vh)
+    assert U.shape == (3, 2) and S.shape == (2,) and V.shape == (2, 2)
+    np.testing.assert_allclose(S.numpy(), np.linalg.svd(A.numpy(), compute_uv=False))
+    np.testing.assert_allclose((U.numpy() * S.numpy()) @ V.numpy().T, A.numpy(), atol=1e-12)
+    assert repr(A.svd()).startswith("autograd_course.return_types.svd(\nU=tensor(")
+    U, S, Vh = ac.linalg.svd(A)  # full matrices by default, Vh
+    assert (
+        U.shape == (3, 3) and Vh.shape == (2, 2) and type(ac.linalg.svd(A)).__name__ == "linalg_svd"
+    )
+    with pytest.raises(NotImplementedError, match="gradient of the singular value decomposition"):
+        ac.svd(leaf(2, 2))
+    with ac.no_grad():
+        assert ac.svd(leaf(2, 2)).S.shape == (2,)
+
+
+def test_comparison_and_bitwise_free_functions():
+    d, e = ac.tensor([[1.0, 2.0], [3.0, 4.0]]), ac.ones(1, 2)
+    assert ac.eq(d, e).tolist() == [[True, False], [False, False]]
+    assert ac.ne(d, e).tolist() == [[False, True], [True, True]]
+    assert ac.gt(d, 2).tolist() == [[False, False], [True, True]]
+    assert ac.le(d, 2).tolist() == [[True, True], [False, False]]
+    b, c = ac.tensor([1, 5, 11]), ac.tensor([2, 7, 10])
+    assert ac.bitwise_xor(b, c).tolist() == [3, 2, 1]
+    assert ac.bitwise_and(b, c).tolist() == [0, 5, 10] and ac.bitwise_or(b, c).tolist() == [
+        3,
+        7,
+        11,
+    ]
+    assert ac.bitwise_not(b).tolist() == [-2, -6, -12]
+    x = ac.tensor([0.0, 1.0])
+    assert ac.sin_(x) is x and x.tolist() == pytest.approx([0.0, np.sin(1.0)], rel=1e-7)

@@ -32,7 +32,7 @@ def test_wrong_gradient_shape_names_both_shapes():
     y = ac.ones(3, requires_grad=True) * 2
     with pytest.raises(
         RuntimeError,
-        match=r"Mismatch in shape: grad_output\[0\] has a shape of Size\(\[2\]\) and output\[0\] has a shape of Size\(\[3\]\)",
+        match=r"Mismatch in shape: grad_output\[0\] has a shape of autograd_course\.Size\(\[2\]\) and output\[0\] has a shape of autograd_course\.Size\(\[3\]\)",
     ):
         y.backward(ac.ones(2))
 

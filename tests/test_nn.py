@@ -294,8 +294,8 @@ def test_load_state_dict_reports_missing_unexpected_and_mismatched_keys():
         "Error(s) in loading state_dict for Net:\n"
         '\tMissing key(s) in state_dict: "fc1.bias". \n'
         '\tUnexpected key(s) in state_dict: "extra". \n'
-        "\tsize mismatch for head.0.weight: copying a param with shape Size([3, 3]) from "
-        "checkpoint, the shape in current model is Size([1, 3])."
+        "\tsize mismatch for head.0.weight: copying a param with shape autograd_course.Size([3, 3]) from "
+        "checkpoint, the shape in current model is autograd_course.Size([1, 3])."
     )
 
 

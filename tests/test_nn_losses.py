@@ -148,7 +148,7 @@ def test_bce_checks_its_input():
     with pytest.raises(ValueError) as info:
         nn.BCELoss()(ac.full((3, 1), 0.5), ac.zeros(3))
     assert str(info.value) == (
-        "Using a target size (Size([3])) that is different to the input size (Size([3, 1])) "
+        "Using a target size (autograd_course.Size([3])) that is different to the input size (autograd_course.Size([3, 1])) "
         "is deprecated. Please ensure they have the same size."
     )
 
@@ -207,7 +207,8 @@ def test_bce_with_logits_requires_equal_shapes():
     with pytest.raises(ValueError) as info:
         nn.BCEWithLogitsLoss()(ac.zeros(3, 1), ac.zeros(3))
     assert (
-        str(info.value) == "Target size (Size([3])) must be the same as input size (Size([3, 1]))"
+        str(info.value)
+        == "Target size (autograd_course.Size([3])) must be the same as input size (autograd_course.Size([3, 1]))"
     )
 
 
@@ -219,7 +220,7 @@ def test_mismatched_shapes_warn_as_pytorch_does(loss):
     with pytest.warns(UserWarning) as record:
         out = loss(ac.zeros(3, 1), ac.ones(3))
     assert str(record[0].message) == (
-        "Using a target size (Size([3])) that is different to the input size (Size([3, 1])). "
+        "Using a target size (autograd_course.Size([3])) that is different to the input size (autograd_course.Size([3, 1])). "
         "This will likely lead to incorrect results due to broadcasting. "
         "Please ensure they have the same size."
     )

@@ -103,8 +103,12 @@ def test_build_the_neural_network(capsys):
         ")",
         f"Predicted class: tensor([{int(np.argmax(arr(model(X))))}])",
     ]
-    assert out[11:14] == ["Size([3, 8, 8])", "Size([3, 64])", "Size([3, 20])"]
-    assert out[14] == "Layer: linear_relu_stack.0.weight | Size: Size([512, 64])"
+    assert out[11:14] == [
+        "autograd_course.Size([3, 8, 8])",
+        "autograd_course.Size([3, 64])",
+        "autograd_course.Size([3, 20])",
+    ]
+    assert out[14] == "Layer: linear_relu_stack.0.weight | Size: autograd_course.Size([512, 64])"
     assert len(out) == 20
     np.testing.assert_allclose(arr(pred_probab).sum(1), 1, rtol=1e-6)
     assert (arr(hidden1) >= 0).all()
@@ -397,7 +401,7 @@ def test_blitz_neural_networks(capsys):
         "  (fc3): Linear(in_features=84, out_features=10, bias=True)",
         ")",
         "10",
-        "Size([6, 1, 5, 5])",
+        "autograd_course.Size([6, 1, 5, 5])",
         "MseLossBackward0",
         "AddmmBackward0",
         "None",

@@ -10,6 +10,7 @@ from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, s
 from .engine import backward, grad
 from .function import Function, once_differentiable
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .variable import Variable
 
 __all__ = [
     "Function",
@@ -24,4 +25,5 @@ __all__ = [
     "no_grad",
     "once_differentiable",
     "set_grad_enabled",
+    "Variable",
 ]

@@ -21,18 +21,36 @@ from .engine import grad
 
 
 def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple[Tensor, ...]]:
-    """(was it a tuple, its tensors), with PyTorch's error for anything else."""
-    is_tuple = isinstance(x, tuple | list)
-    items = tuple(x) if is_tuple else (x,)
+    """(was it a tuple, its tensors), with PyTorch's error for anything else (a list too)."""
+    is_tuple = isinstance(x, tuple)
+    items = x if is_tuple else (x,)
     for i, t in enumerate(items):
         if not isinstance(t, Tensor):
-            kind = type(t).__name__
-            where = f"element {i} of the tuple" if is_tuple else "the value"
+            where = f"value at index {i}" if is_tuple else f"given {what}"
             raise TypeError(
-                f"The {what} given to {fn} must be either a Tensor or a tuple of Tensors but "
-                f"the type of {where} is {kind}."
+                f"The {what} given to {fn} must be either a Tensor or a tuple of Tensors but the "
+                f"{where} has type {type(t)}."
             )
     return is_tuple, items
+
+
+_INDEPENDENT = {  # PyTorch's strict-mode messages, by the pass that found no dependence
+    "back": "The output of the user-provided function is independent of input {i}.",
+    "back_trick": "The gradient with respect to the input is independent of entry {i} in the "
+    "grad_outputs when using the double backward trick to compute forward mode gradients.",
+    "double_back": "The jacobian of the user-provided function is independent of input {i}.",
+}
+
+
+def _check_outputs(outputs: tuple[Tensor, ...], strict: bool) -> None:
+    """strict=True: every output must depend differentiably on the inputs."""
+    for i, out in enumerate(outputs):
+        if strict and not out.requires_grad:
+            raise RuntimeError(
+                f"Output {i} of the user-provided function does not require gradients. The "
+                "outputs must be computed in a differentiable manner from the input when "
+                "running in strict mode."
+            )
 
 
 def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
@@ -44,8 +62,10 @@ def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ..
     return tuple(t.detach().requires_grad_() for t in inputs)
 
 
-def _grads(outputs: Any, inputs: tuple, grad_outputs: Any, create_graph: bool) -> tuple:
-    """autograd.grad, with zeros for inputs the outputs do not depend on."""
+def _grads(outputs: Any, inputs: tuple, grad_outputs: Any, create_graph: bool,
+           strict: bool = False, stage: str = "back") -> tuple:  # fmt: skip
+    """autograd.grad, with zeros for inputs the outputs do not depend on (an error instead
+    under strict=True, in PyTorch's words)."""
     outs = [o for o in outputs if o.requires_grad]
     gos = [g for o, g in zip(outputs, grad_outputs) if o.requires_grad]
     if not outs:
@@ -53,6 +73,12 @@ def _grads(outputs: Any, inputs: tuple, grad_outputs: Any, create_graph: bool) -
     else:
         found = grad(outs, list(inputs), gos, retain_graph=True, create_graph=create_graph,
                      allow_unused=True)  # fmt: skip
+    if strict:
+        for i, g in enumerate(found):
+            if g is None:
+                raise RuntimeError(
+                    _INDEPENDENT[stage].format(i=i) + " This is not allowed in strict mode."
+                )
     return tuple(_make(np.zeros_like(x._array)) if g is None else g for g, x in zip(found, inputs))
 
 
@@ -61,24 +87,41 @@ def _finish(values: tuple, is_tuple: bool, create_graph: bool) -> Any:
     return values if is_tuple else values[0]
 
 
-def _check_v(v: Any, like: tuple[Tensor, ...], fn: str, what: str) -> tuple[Tensor, ...]:
+def _check_jacobian(g: tuple[Tensor, ...], strict: bool) -> None:
+    """strict=True, for second derivatives: the gradient must still depend on the inputs."""
+    for i, gi in enumerate(g):
+        if strict and not gi.requires_grad:
+            raise RuntimeError(
+                "While computing the hessian, found that the jacobian of the user-provided "
+                f"function with respect to input {i} is independent of the input. This is not "
+                "allowed in strict mode. You should ensure that your function is twice "
+                "differentiable and that the jacobian depends on the inputs (this would be "
+                "violated by a linear function for example)."
+            )
+
+
+def _check_v(v: Any, like: tuple[Tensor, ...], like_tuple: bool, fn: str, what: str) -> tuple:
     if v is None:
         if len(like) != 1 or like[0].numel() != 1:
-            raise RuntimeError(
-                f"The vector v can only be None if the {what} to the user-provided function "
-                "is a single Tensor with a single element."
-            )
+            raise RuntimeError(f"The vector v can only be None if {what} a single Tensor with a "
+                               "single element.")  # fmt: skip
         return (_make(np.ones_like(like[0]._array)),)
     _, vs = _as_tuple(v, "v", fn)
     if len(vs) != len(like):
-        raise RuntimeError(f"v has invalid size: should be {len(like)} but got {len(vs)}.")
-    for a, b in zip(vs, like):
-        if a.shape != b.shape:
+        if like_tuple:
             raise RuntimeError(
-                f"Mismatch in shape: v has a shape of {a.shape} and the {what} has a shape of "
-                f"{b.shape}."
+                f"v is a tuple of invalid length: should be {len(like)} but got {len(vs)}."
             )
+        raise RuntimeError("The given v should contain a single Tensor.")
+    for i, (a, b) in enumerate(zip(vs, like)):
+        if a.shape != b.shape:
+            entry = f"Entry {i} in " if like_tuple else ""
+            raise RuntimeError(f"{entry}v has invalid size: should be {b.shape} but got {a.shape}.")
     return vs
+
+
+_RETURNS = "the user-provided function returns"
+_TAKES = "the input to the user-provided function is"
 
 
 def vjp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
@@ -88,8 +131,9 @@ def vjp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     with enable_grad():
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "vjp")
-        vs = _check_v(v, outs, "vjp", "outputs")
-        result = _grads(outs, xs, vs, create_graph)
+        _check_outputs(outs, strict)
+        vs = _check_v(v, outs, out_tuple, "vjp", _RETURNS)
+        result = _grads(outs, xs, vs, create_graph, strict)
     return _finish(outs, out_tuple, create_graph), _finish(result, in_tuple, create_graph)
 
 
@@ -100,11 +144,12 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     in_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
     with enable_grad():
         xs = _prepare(xs, create_graph)
-        vs = _check_v(v, xs, "jvp", "input")
+        vs = _check_v(v, xs, in_tuple, "jvp", _TAKES)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jvp")
+        _check_outputs(outs, strict)
         us = tuple(_make(np.zeros_like(o._array)).requires_grad_() for o in outs)
-        g = _grads(outs, xs, us, create_graph=True)
-        result = _grads(g, us, vs, create_graph)
+        g = _grads(outs, xs, us, True, strict)
+        result = _grads(g, us, vs, create_graph, strict, "back_trick")
     return _finish(outs, out_tuple, create_graph), _finish(result, out_tuple, create_graph)
 
 
@@ -116,15 +161,27 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
     with enable_grad():
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jacobian")
+        _check_outputs(outs, strict)
+        if strict and vectorize:
+            raise RuntimeError(
+                "autograd_course.autograd.functional.jacobian: `strict=True` and `vectorized=True` are "
+                "not supported together. Please either set `strict=False` or `vectorize=False`."
+            )
         blocks = []
-        for out in outs:
+        for i, out in enumerate(outs):
             rows = []
             for k in range(out.numel()):
                 seed = np.zeros(out._array.size, dtype=out._array.dtype)
                 seed[k] = 1
-                rows.append(
-                    _grads((out,), xs, (_make(seed.reshape(out._array.shape)),), create_graph)
-                )
+                seed_t = _make(seed.reshape(out._array.shape))
+                try:
+                    rows.append(_grads((out,), xs, (seed_t,), create_graph, strict))
+                except RuntimeError as err:  # say which output, as PyTorch does
+                    j = int(str(err).split("input ")[1].split(".")[0])
+                    raise RuntimeError(
+                        f"Output {i} of the user-provided function is independent of input {j}. "
+                        "This is not allowed in strict mode."
+                    ) from None
             per_input = []
             for j, x in enumerate(xs):
                 if rows:
@@ -143,14 +200,19 @@ def hessian(func: Callable, inputs: Any, create_graph: bool = False, strict: boo
 
     def gradient(*args: Tensor) -> Any:
         out = func(*args)
-        if not isinstance(out, Tensor) or out.numel() != 1:
+        if not isinstance(out, Tensor):
+            raise RuntimeError("The function given to hessian should return a single Tensor")
+        if out.numel() != 1:
             raise RuntimeError(
-                "The function given to hessian should return a single Tensor with one element"
+                "The Tensor returned by the function given to hessian should contain a single "
+                "element"
             )
-        g = _grads((out.reshape(()),), args, (_make(np.ones((), out._array.dtype)),), True)
+        _check_outputs((out,), strict)
+        g = _grads((out.reshape(()),), args, (_make(np.ones((), out._array.dtype)),), True, strict)
+        _check_jacobian(g, strict)
         return g if in_tuple else g[0]
 
-    return jacobian(gradient, xs if in_tuple else xs[0], create_graph)
+    return jacobian(gradient, xs if in_tuple else xs[0], create_graph, strict, vectorize)
 
 
 def vhp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
@@ -159,14 +221,21 @@ def vhp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     in_tuple, xs = _as_tuple(inputs, "inputs", "vhp")
     with enable_grad():
         xs = _prepare(xs, create_graph)
-        out = func(*xs)
-        if not isinstance(out, Tensor) or out.numel() != 1:
+        out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "vhp")
+        _check_outputs(outs, strict)
+        out = outs[0]
+        if out_tuple or out.numel() != 1:
             raise RuntimeError(
-                "The Tensor returned by the function given to hvp should contain a single element"
+                "The function given to vhp should return a single Tensor"
+                if out_tuple
+                else "The Tensor returned by the function given to vhp should contain a single "
+                "element"
             )
-        vs = _check_v(v, xs, "vhp", "input")
-        g = _grads((out.reshape(()),), xs, (_make(np.ones((), out._array.dtype)),), True)
-        result = _grads(g, xs, vs, create_graph)
+        vs = _check_v(v, xs, in_tuple, "vhp", _TAKES)
+        one = _make(np.ones((), out._array.dtype))
+        g = _grads((out.reshape(()),), xs, (one,), True, strict)
+        _check_jacobian(g, strict)
+        result = _grads(g, xs, vs, create_graph, strict, "double_back")
     return (out if create_graph else out.detach()), _finish(result, in_tuple, create_graph)
 
 

@@ -18,6 +18,7 @@ the same pattern (forward and backward side by side) for more functions:
 - ``sorting``: sort, argsort, topk, unique
 - ``scans``: cumsum, cumprod, prod, logsumexp, amax/amin
 - ``products``: dot, mv, bmm, outer, einsum, norms
+- ``trig``: tan, asin, acos, atan, atan2, sinh, cosh and inverses, cross
 - ``aliases``: NumPy's keyword names (``axis=``, ``keepdims=``) where PyTorch accepts them
 """
 
@@ -37,6 +38,7 @@ from . import (  # noqa: I001 - aliases wraps methods the others define: it come
     scatter,
     shape,
     sorting,
+    trig,
     views,
 )
 from . import aliases

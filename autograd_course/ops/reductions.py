@@ -4,12 +4,12 @@ elements that were combined."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
 from .. import _messages as msg
+from .. import return_types
 from .._args import dim as _dim
 from .._args import dims as _dims
 from ..tensor import Tensor, _make, tensor_method
@@ -201,7 +201,6 @@ class LogSoftmax(Op):
 
 
 # ---- the methods ------------------------------------------------------------------------------
-MaxMin = namedtuple("MaxMin", ["values", "indices"])  # what max(dim) returns, as in PyTorch
 
 
 @tensor_method("sum")
@@ -235,7 +234,8 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, whole: type[Op], along: type[Op
     d = _dim(dim, x.ndim)
     values = along.apply(x, d, keepdim)
     indices = along.pick(x._array, axis=d, keepdims=keepdim).astype(np.int64)
-    return MaxMin(values, _make(indices))
+    pair = return_types.max if whole is Max else return_types.min
+    return pair(values, _make(indices))
 
 
 @tensor_method("max")
