@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import time
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -127,52 +130,145 @@ def test_loss_curve_log_scale_and_several_curves():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
 
 
-def test_animate_fit_headless_draws_final_frame_and_loss(monkeypatch):
+def _png_pixels(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+
+
+def _full_draw_pixels(X, y, history, losses, step: int) -> np.ndarray:
+    """The frame drawn the plain way, every artist in one full draw: the reference for blitting
+    (which must give the same pixels, since nothing that moves overlaps the background's top
+    layer, the spines)."""
+    animation = plots._FitAnimation(X, y, history, losses, pyplot=True)
+    animation.update(step)
+    fig = animation.figure
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+    plt.close(fig)
+    return pixels
+
+
+_X = np.linspace(-2.0, 2.0, 40).reshape(-1, 1)
+_Y = 3.0 * _X + 1.0 + np.sin(7.0 * _X)
+_HISTORY = [(3.0 * (1 - 0.5**k), 1.0 - 0.5**k) for k in range(1, 7)]
+_LOSSES = [10.0 * 0.5**k for k in range(6)]
+
+
+def test_fit_animation_frames_match_a_full_redraw():
+    plots.use_theme()  # as every chapter does: 90 dpi
+    animation = plots._FitAnimation(_X, _Y, _HISTORY, _LOSSES)
+    for step in (1, 4, 2, 6):  # out of order: each frame must erase the previous one
+        frame = _png_pixels(animation.frame(step))
+        assert frame.shape == (378, 990, 3)  # 11 x 4.2 inches at the theme's 90 dpi
+        reference = _full_draw_pixels(_X, _Y, _HISTORY, _LOSSES, step)
+        differ = (frame != reference).any(axis=2)
+        assert not differ.any(), f"step {step}: {differ.sum()} pixels differ from a full redraw"
+        w, b = _HISTORY[step - 1]
+        np.testing.assert_allclose(animation.fit_line.get_ydata(), [w * -2.0 + b, w * 2.0 + b])
+        assert animation.ax_fit.get_title() == f"Fit after step {step} of 6"
+        np.testing.assert_allclose(animation.loss_line.get_ydata(), _LOSSES[:step])
+        label = animation.legend.get_texts()[0].get_text()
+        assert label == f"learned: y = {w:.2f}x + {b:.2f}"
+    # Different steps are different pictures.
+    assert not np.array_equal(_png_pixels(animation.frame(1)), _png_pixels(animation.frame(6)))
+
+
+def test_fit_animation_is_not_a_pyplot_figure():
+    plt.close("all")
+    plots._FitAnimation(_X, _Y, _HISTORY, _LOSSES).frame(3)
+    assert plt.get_fignums() == []  # nothing left for the inline backend to show again
+
+
+def _capture_display(monkeypatch):
+    """Replace IPython's display with a recorder; returns the list of (kind, PNG bytes)."""
+    import IPython.display
+
+    shown = []
+
+    class Handle:
+        def update(self, obj):
+            shown.append(("update", obj.data))
+
+    def display(obj, display_id=None):
+        shown.append(("display", obj.data))
+        return Handle() if display_id else None
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    return shown
+
+
+def test_animate_fit_headless_shows_only_the_final_frame(monkeypatch):
     monkeypatch.setenv("AUTOGRAD_COURSE_HEADLESS", "1")
+    monkeypatch.setattr(plots, "_in_notebook", lambda: True)
+    shown = _capture_display(monkeypatch)
+    assert plots.animate_fit(_X, _Y, _HISTORY, _LOSSES) is None
+    assert [kind for kind, _ in shown] == ["display"]
+    reference = _full_draw_pixels(_X, _Y, _HISTORY, _LOSSES, 6)
+    np.testing.assert_array_equal(_png_pixels(shown[0][1]), reference)
+
+
+def test_animate_fit_live_updates_one_picture(monkeypatch):
+    monkeypatch.delenv("AUTOGRAD_COURSE_HEADLESS", raising=False)
+    monkeypatch.setattr(plots, "_in_notebook", lambda: True)
+    shown = _capture_display(monkeypatch)
+    drawn = []
+    frame = plots._FitAnimation.frame
+    monkeypatch.setattr(
+        plots._FitAnimation, "frame", lambda self, s: drawn.append(s) or frame(self, s)
+    )
+    start = time.perf_counter()
+    plots.animate_fit(_X, _Y, _HISTORY, _LOSSES, interval=0.05)
+    elapsed = time.perf_counter() - start
+    assert drawn == [1, 2, 3, 4, 5, 6]  # few steps: every one is a frame
+    assert [kind for kind, _ in shown] == ["display"] + ["update"] * 5  # one picture, updated
+    assert elapsed >= 5 * 0.05  # frames are paced by the interval
+    final = _png_pixels(shown[-1][1])
+    reference = _full_draw_pixels(_X, _Y, _HISTORY, _LOSSES, 6)
+    np.testing.assert_array_equal(final, reference)
+
+    shown.clear()
+    drawn.clear()
+    many = [(0.1 * k, 0.0) for k in range(1, 31)]
+    plots.animate_fit(_X[:2], _Y[:2], many, list(range(30)), interval=0.0)
+    assert drawn == [1, 2, 3, 4, 5, 7, 9, 11, 14, 18, 24, 30]  # 12 frames, more of them early
+    assert len(shown) == 12
+    drawn.clear()
+    plots.animate_fit(_X[:2], _Y[:2], many, list(range(30)), interval=0.0, max_frames=4)
+    assert drawn[0] == 1 and drawn[-1] == 30 and len(drawn) <= 4
+
+
+def test_animate_fit_outside_a_notebook_shows_a_pyplot_figure(monkeypatch):
+    monkeypatch.setattr(plots, "_in_notebook", lambda: False)
     shown = []
     monkeypatch.setattr(plt, "show", lambda *a, **k: shown.append(plt.gcf()))
     X = np.array([[0.0], [1.0], [2.0]])
     y = np.array([[1.0], [3.0], [5.0]])
     history = [(ac.tensor([[0.5]]), ac.tensor([0.0])), (1.0, 0.5), (2.0, 1.0)]
     losses = [ac.tensor(9.0), 3.0, 0.0]
-    assert plots.animate_fit(X, y, history, losses) is None
-    assert len(shown) == 1
-    fig = shown[0]
-    ax_fit, ax_loss = [a for a in fig.axes]
+    plots.animate_fit(X, y, history, losses)
+    (fig,) = shown
+    ax_fit, ax_loss = fig.axes
     assert ax_fit.get_title() == "Fit after step 3 of 3"
-    (fit_line,) = ax_fit.get_lines()
+    fit_line = ax_fit.get_lines()[0]
     np.testing.assert_allclose(fit_line.get_ydata(), [1.0, 5.0])  # y = 2x + 1 at x = 0, 2
-    (loss_line,) = ax_loss.get_lines()
-    np.testing.assert_allclose(loss_line.get_ydata(), [9.0, 3.0, 0.0])
+    np.testing.assert_allclose(ax_loss.get_lines()[0].get_ydata(), [9.0, 3.0, 0.0])
     assert ax_loss.get_title() == "Training loss"
-    assert plt.get_fignums() == [fig.number]  # a single figure, no animation frames
+    assert plt.get_fignums() == [fig.number]
 
 
-def test_animate_fit_live_redraws_with_clear_output(monkeypatch):
-    monkeypatch.delenv("AUTOGRAD_COURSE_HEADLESS", raising=False)
-    monkeypatch.setattr(plots, "_in_notebook", lambda: True)
-    import IPython.display
-
-    events = []
-    monkeypatch.setattr(IPython.display, "clear_output", lambda wait=False: events.append("clear"))
-    monkeypatch.setattr(
-        IPython.display, "display", lambda fig: events.append(fig.axes[0].get_title())
-    )
-    history = [(float(k), 0.0) for k in range(1, 6)]
-    plots.animate_fit([[0.0], [1.0]], [0.0, 1.0], history, [5, 4, 3, 2, 1], interval=0.0)
-    titles = [e for e in events if e != "clear"]
-    assert titles == [f"Fit after step {k} of 5" for k in range(1, 6)]
-    assert events.count("clear") == 5
-    assert plt.get_fignums() == []  # every frame closed after display
-
-    events.clear()
-    many = [(0.1 * k, 0.0) for k in range(1, 101)]
-    plots.animate_fit(
-        [[0.0], [1.0]], [0.0, 1.0], many, list(range(100)), interval=0.0, max_frames=5
-    )
-    titles = [e for e in events if e != "clear"]
-    assert titles[0] == "Fit after step 1 of 100" and titles[-1] == "Fit after step 100 of 100"
-    assert len(titles) == 5
+@pytest.mark.parametrize("n_steps", [1, 2, 7, 12, 13, 30, 100, 1000])
+@pytest.mark.parametrize("max_frames", [1, 2, 5, 12])
+def test_frame_steps_keep_the_first_and_last_and_crowd_early(n_steps, max_frames):
+    steps = plots._frame_steps(n_steps, max_frames)
+    assert steps[-1] == n_steps and len(steps) <= max_frames
+    assert steps == sorted(set(steps)) and all(1 <= s <= n_steps for s in steps)
+    if n_steps <= max_frames:
+        assert steps == list(range(1, n_steps + 1))
+    elif max_frames >= 2:
+        assert steps[0] == 1 and len(steps) >= max_frames - 3
+        gaps = np.diff(steps)
+        assert gaps[0] <= gaps[-1]  # denser at the start
 
 
 def test_animate_fit_checks_its_inputs(monkeypatch):
@@ -181,6 +277,54 @@ def test_animate_fit_checks_its_inputs(monkeypatch):
         plots.animate_fit([[0.0]], [0.0], [], [])
     with pytest.raises(ValueError, match="one loss per step"):
         plots.animate_fit([[0.0]], [0.0], [(1.0, 0.0)], [1.0, 2.0])
+
+
+def test_mse_landscape_contours_are_levels_of_the_mse():
+    X = ac.tensor([[0.0], [1.0], [2.0], [4.0]])
+    y = np.array([1.0, 2.0, 7.0, 8.0])
+    paths = {"run": [(0.0, 0.0), (1.0, 0.5), (1.5, 0.8)], "other": [(ac.tensor(3.0), 2.0)]}
+    ax = plots.mse_landscape(X, y, paths, colors=["#111111", "#222222"], levels=6)
+    (contours,) = [c for c in ax.collections if hasattr(c, "levels")]
+    assert len(contours.levels) == 6
+    xs, ys = np.array([0.0, 1.0, 2.0, 4.0]), y
+    checked = 0
+    for level, path in zip(contours.levels, contours.get_paths(), strict=True):
+        for w, b in path.vertices[:: max(1, len(path.vertices) // 20)]:
+            assert np.mean((w * xs + b - ys) ** 2) == pytest.approx(level, rel=2e-3)
+            checked += 1
+    assert checked > 20
+    # The star sits at the least-squares line (NumPy's lstsq, independently).
+    (w_ls, b_ls), *_ = np.linalg.lstsq(np.column_stack([xs, np.ones(4)]), ys, rcond=None)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    star = lines["minimum (least squares)"]
+    np.testing.assert_allclose([star.get_xdata()[0], star.get_ydata()[0]], [w_ls, b_ls])
+    np.testing.assert_allclose(lines["run"].get_xdata(), [0.0, 1.0, 1.5])
+    np.testing.assert_allclose(lines["run"].get_ydata(), [0.0, 0.5, 0.8])
+    assert lines["run"].get_color() == "#111111" and lines["other"].get_color() == "#222222"
+    np.testing.assert_allclose(
+        [lines["start"].get_xdata()[0], lines["start"].get_ydata()[0]], [0, 0]
+    )
+    # The default extent frames the minimum and every path point; equal scales on both axes.
+    (w0, w1), (b0, b1) = ax.get_xlim(), ax.get_ylim()
+    for w, b in [(0.0, 0.0), (1.5, 0.8), (3.0, 2.0), (w_ls, b_ls)]:
+        assert w0 < w < w1 and b0 < b < b1
+    assert ax.get_aspect() == 1.0
+    assert ax.get_xlabel() == "w (weight)" and ax.get_ylabel() == "b (bias)"
+    assert ax.get_title() == "The loss over (w, b)"
+
+
+def test_mse_landscape_extent_and_errors():
+    ax = plots.mse_landscape([[1.0], [2.0]], [1.0, 2.0], extent=(-1, 3, -2, 2), title="Map")
+    assert ax.get_xlim() == (-1.0, 3.0) and ax.get_ylim() == (-2.0, 2.0)
+    assert ax.get_title() == "Map"
+    default = [line.get_color() for line in plots.mse_landscape(
+        [[1.0], [2.0]], [1.0, 2.0], {"a": [(0, 0)], "b": [(1, 1)]}, ax=plt.subplots()[1]
+    ).get_lines()][:2]  # fmt: skip
+    assert default == [plots.DATA_COLOR, plots.FIT_COLOR]
+    with pytest.raises(ValueError, match="3 inputs but 2 targets"):
+        plots.mse_landscape([[1.0], [2.0], [3.0]], [1.0, 2.0])
+    with pytest.raises(ValueError, match="min < max"):
+        plots.mse_landscape([[1.0], [2.0]], [1.0, 2.0], extent=(1, 0, 0, 1))
 
 
 def test_decision_boundary_contour_shading_and_points():
